@@ -1,0 +1,33 @@
+namespace Mlda.Networks;
+
+/// <summary>
+/// What rebuilds the architecture: the input size (any height and width divisible by 32; the reference is
+/// fixed at 192x640), the pose encoder, the depth range of <c>disp_to_depth</c> and the disparity scales.
+/// Saved next to every checkpoint as <c>options.json</c>.
+/// </summary>
+public sealed record ModelOptions(
+    int Height = 192,
+    int Width = 640,
+    PoseEncoderKind PoseEncoder = PoseEncoderKind.Mlda,
+    double MinDepth = 0.1,
+    double MaxDepth = 100,
+    int[]? Scales = null)
+{
+    /// <summary>The disparity scales the decoder outputs: <see cref="Scales"/>, or the reference's 0..3.</summary>
+    public int[] EffectiveScales => Scales ?? [0, 1, 2, 3];
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a size the encoder cannot take or unusable scales.</summary>
+    public void Validate()
+    {
+        // Five stride-2 stages: every level must have an integer size. (The reference also asserts more than 5
+        // pixels at 1/32 scale for its cumsum box filter; the pooling box filter here is exact at any size.)
+        if (Height <= 0 || Width <= 0 || Height % 32 != 0 || Width % 32 != 0)
+            throw new ArgumentException($"height and width must be positive multiples of 32, got {Width}x{Height}");
+        if (!(MinDepth > 0 && MaxDepth > MinDepth))
+            throw new ArgumentException($"need 0 < min depth < max depth, got {MinDepth} and {MaxDepth}");
+        var scales = EffectiveScales;
+        // The decoder returns disparities indexed by scale, so the scales are 0..k (monodepth2 uses a prefix too).
+        if (scales.Length == 0 || scales.Length > 4 || scales.Where((s, i) => s != i).Any())
+            throw new ArgumentException($"scales must be 0..k with k <= 3, got [{string.Join(",", scales)}]");
+    }
+}

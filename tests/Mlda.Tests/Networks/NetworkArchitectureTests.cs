@@ -1,0 +1,61 @@
+using Mlda.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mlda.Tests.Networks;
+
+public class NetworkArchitectureTests
+{
+    static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
+
+    [Fact]
+    public void Parameter_counts_match_the_reference_used_parameters()
+    {
+        using var nets = MldaNetworks.Create(new ModelOptions(), imageNetPretrained: false, seed: 1);
+        var counts = nets.Named().ToDictionary(n => n.Name, n => Count(n.Module));
+        // Spec §9: used parameters (no classifier; the decoder's never-called GA blocks are not built).
+        Assert.Equal(33_760_832, counts["encoder"]);
+        Assert.Equal(3_328_809, counts["depth"]);
+        Assert.Equal(33_797_888, counts["pose_encoder"]);
+        Assert.Equal(1_314_572, counts["pose"]);
+
+        // Review note 1: the pose encoder's dead branches hold 5,800,960 parameters.
+        var dead = nets.PoseEncoder.Module.named_parameters()
+            .Where(p => MldaEncoder.DeadPrefixesWhenLastLevelOnly.Any(d => p.name.StartsWith(d, StringComparison.Ordinal)))
+            .Sum(p => p.parameter.numel());
+        Assert.Equal(5_800_960, dead);
+    }
+
+    [Fact]
+    public void Light_pose_encoder_is_a_six_channel_resnet18()
+    {
+        using var nets = MldaNetworks.Create(new ModelOptions(PoseEncoder: PoseEncoderKind.Light), imageNetPretrained: false, seed: 1);
+        Assert.Equal(11_176_512 + 64 * 3 * 7 * 7, Count(nets.PoseEncoder.Module));
+    }
+
+    [Fact]
+    public void State_dict_names_follow_the_reference()
+    {
+        using var nets = MldaNetworks.Create(new ModelOptions(), imageNetPretrained: false, seed: 1);
+        var encoder = nets.Encoder.state_dict().Keys.ToHashSet();
+        foreach (var name in new[] { "convs10.weight", "convs10.bias", "bn10.running_mean", "bn10.running_var", "anet_64_1.K.weight",
+                     "anet_512.local_weight.weight", "convs512_2.bias", "bn64_3.weight", "encoder.conv1.weight", "encoder.bn1.running_var",
+                     "encoder.layer1.0.conv1.weight", "encoder.layer2.0.downsample.0.weight", "encoder.layer2.0.downsample.1.running_mean",
+                     "encoder.layer4.1.bn2.bias" })
+            Assert.Contains(name, encoder);
+        Assert.DoesNotContain(encoder, n => n.StartsWith("encoder.fc", StringComparison.Ordinal));
+
+        var depth = nets.Depth.state_dict().Keys.ToHashSet();
+        foreach (var name in new[] { "decoder.1.theta.weight", "decoder.5.psi.bias", "decoder.6.conv.conv.weight", "decoder.8.conv.conv.bias",
+                     "decoder.18.conv.conv.weight", "decoder.20.conv.conv.weight", "decoder.21.conv.weight", "decoder.24.conv.bias" })
+            Assert.Contains(name, depth);
+        // The never-called ConvBlock_attention blocks are not built.
+        foreach (var idx in new[] { 7, 10, 13, 16, 19 })
+            Assert.DoesNotContain(depth, n => n.StartsWith($"decoder.{idx}.", StringComparison.Ordinal));
+        Assert.Equal(4 * 2 * 4 + 5 * 6 + 10 * 2, depth.Count(n => n.StartsWith("decoder.", StringComparison.Ordinal)) + 0 * 0 - 0);
+
+        var pose = nets.Pose.state_dict().Keys.Order().ToArray();
+        Assert.Equal(new[] { "net.0.bias", "net.0.weight", "net.1.bias", "net.1.weight", "net.2.bias", "net.2.weight", "net.3.bias", "net.3.weight" }, pose);
+        Assert.Equal(new long[] { 6, 3 * 2, 7, 7 }.Skip(1).Prepend(64).ToArray(), nets.PoseEncoder.Module.state_dict()["encoder.conv1.weight"].shape);
+    }
+}
