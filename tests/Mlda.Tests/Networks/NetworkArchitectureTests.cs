@@ -52,10 +52,11 @@ public class NetworkArchitectureTests
         // The never-called ConvBlock_attention blocks are not built.
         foreach (var idx in new[] { 7, 10, 13, 16, 19 })
             Assert.DoesNotContain(depth, n => n.StartsWith($"decoder.{idx}.", StringComparison.Ordinal));
-        Assert.Equal(4 * 2 * 4 + 5 * 6 + 10 * 2, depth.Count(n => n.StartsWith("decoder.", StringComparison.Ordinal)) + 0 * 0 - 0);
+        // 5 gates x (theta, phi, psi) x (weight, bias) + 10 ConvBlocks + 4 heads, each weight and bias.
+        Assert.Equal(5 * 6 + 10 * 2 + 4 * 2, depth.Count);
 
         var pose = nets.Pose.state_dict().Keys.Order().ToArray();
         Assert.Equal(new[] { "net.0.bias", "net.0.weight", "net.1.bias", "net.1.weight", "net.2.bias", "net.2.weight", "net.3.bias", "net.3.weight" }, pose);
-        Assert.Equal(new long[] { 6, 3 * 2, 7, 7 }.Skip(1).Prepend(64).ToArray(), nets.PoseEncoder.Module.state_dict()["encoder.conv1.weight"].shape);
+        Assert.Equal(new long[] { 64, 6, 7, 7 }, nets.PoseEncoder.Module.state_dict()["encoder.conv1.weight"].shape);
     }
 }
