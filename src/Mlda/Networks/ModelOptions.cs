@@ -19,10 +19,11 @@ public sealed record ModelOptions(
     /// <summary>Throws <see cref="ArgumentException"/> for a size the encoder cannot take or unusable scales.</summary>
     public void Validate()
     {
-        // Five stride-2 stages: every level must have an integer size. (The reference also asserts more than 5
-        // pixels at 1/32 scale for its cumsum box filter; the pooling box filter here is exact at any size.)
-        if (Height <= 0 || Width <= 0 || Height % 32 != 0 || Width % 32 != 0)
-            throw new ArgumentException($"height and width must be positive multiples of 32, got {Width}x{Height}");
+        // Five stride-2 stages: every level must have an integer size, and the decoder's reflection padding needs
+        // at least 2 pixels at 1/32 scale. (The reference also asserts more than 5 pixels there for its cumsum box
+        // filter; the pooling box filter here is exact at any size.)
+        if (Height < 64 || Width < 64 || Height % 32 != 0 || Width % 32 != 0)
+            throw new ArgumentException($"height and width must be multiples of 32, at least 64, got {Width}x{Height}");
         if (!(MinDepth > 0 && MaxDepth > MinDepth))
             throw new ArgumentException($"need 0 < min depth < max depth, got {MinDepth} and {MaxDepth}");
         var scales = EffectiveScales;

@@ -22,7 +22,8 @@ public static class WeightInitialisation
                 case Conv2d conv:
                     var w = conv.weight!;
                     var fanIn = w.shape[1] * w.shape[2] * w.shape[3];
-                    init.normal_(w, 0, Math.Sqrt(2.0 / fanIn), generator);
+                    // Drawn with randn and copied: init.normal_ does not take the generator into account here.
+                    using (var draw = randn(w.shape, generator: generator)) w.copy_(draw.mul_(Math.Sqrt(2.0 / fanIn)));
                     if (conv.bias is { } b) init.zeros_(b);
                     break;
                 case BatchNorm2d bn:
