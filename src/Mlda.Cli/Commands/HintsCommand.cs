@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Mlda.Core;
+using Mlda.Core.Hints;
+using Mlda.Core.Kitti;
 
 namespace Mlda.Cli.Commands;
 
@@ -6,11 +9,51 @@ public static class HintsCommand
 {
     public static Command Create()
     {
-        var command = new Command("hints", "precompute depth hints from stereo (fused StereoSGBM)");
-        command.SetAction(_ => CommandRunner.Run(_ =>
+        var command = new Command("hints", "precompute depth hints from stereo (fused StereoSGBM), as depth-hints' precompute_depth_hints.py");
+        var data = new Option<string>("--data") { Description = "KITTI raw root (<date>/<drive>/image_02|image_03/data/*.png|jpg); a single date or drive folder works too", Required = true };
+        var split = new Option<string?>("--split-file") { Description = "monodepth2 split file (<folder> <frame> <l|r> per line); default: both sides of every frame with both colour images" };
+        var output = new Option<string?>("--out") { Description = "output root; default <data>/depth_hints. Files: <out>/<folder>/image_02|image_03/<frame:010d>.npy, float32 (1, 320, 1024)" };
+        var jobs = new Option<int>("--jobs") { Description = "images processed at once", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var overwrite = new Option<bool>("--overwrite") { Description = "recompute hints that already exist (default: skip them, so a stopped run resumes)" };
+        var referenceInvalid = new Option<bool>("--reference-invalid") { Description = "let candidates without a disparity compete in the fusion as depth-hints' code does (default: they never win)" };
+        var benchmark = new Option<int>("--benchmark") { Description = "time N images (fused vs one SGBM matcher) and write nothing", DefaultValueFactory = _ => 0 };
+        foreach (var o in new Option[] { data, split, output, jobs, overwrite, referenceInvalid, benchmark }) command.Options.Add(o);
+
+        command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            Console.Error.WriteLine("mlda hints: not implemented yet");
-            return 1;
+            var dataRoot = pr.GetValue(data)!;
+            if (!Directory.Exists(dataRoot)) throw new InputException(dataRoot, "data folder not found");
+            var outRoot = pr.GetValue(output) ?? Path.Combine(dataRoot, "depth_hints");
+            var splitPath = pr.GetValue(split);
+            var items = splitPath is null ? DepthHintItem.AllFrames(dataRoot, skipDir: outRoot) : DepthHintItem.FromSplit(SplitFile.Read(splitPath));
+            if (items.Count == 0) throw new InputException(splitPath ?? dataRoot, "no images to make hints for");
+            var options = new DepthHintOptions
+            {
+                InvalidCandidates = pr.GetValue(referenceInvalid) ? InvalidCandidatePolicy.CompeteAsReference : InvalidCandidatePolicy.NeverWin,
+            };
+            int parallelImages = Math.Max(1, pr.GetValue(jobs));
+
+            int benchmarkImages = pr.GetValue(benchmark);
+            if (benchmarkImages > 0)
+            {
+                var sample = items.Take(benchmarkImages).ToList();
+                Console.Error.WriteLine($"timing {sample.Count} images with {parallelImages} threads...");
+                var result = DepthHintBenchmark.Run(dataRoot, sample, options, threads: parallelImages, cancellationToken: ct);
+                Console.WriteLine(result);
+                return 0;
+            }
+
+            Console.Error.WriteLine($"{items.Count} hints -> {outRoot} ({options.Width}x{options.Height}, {options.Matchers.Count} SGBM matchers, {parallelImages} images at once)");
+            var job = new DepthHintJob(dataRoot, outRoot, items)
+            {
+                Options = options,
+                MaxParallelImages = parallelImages,
+                Overwrite = pr.GetValue(overwrite),
+            };
+            var run = job.Run(new ConsoleProgress(), ct);
+            Console.WriteLine($"{run.Written} written, {run.Skipped} already there, {run.Failures.Count} failed in {ConsoleProgress.Format(run.Elapsed.TotalSeconds)}");
+            foreach (var f in run.Failures) Console.Error.WriteLine($"failed: {f.Message}");
+            return run.Succeeded ? 0 : 1;
         }));
         return command;
     }
