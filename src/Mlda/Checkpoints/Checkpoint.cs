@@ -90,7 +90,7 @@ public static class Checkpoint
     {
         if (!Directory.Exists(dir)) throw new InputException(dir, "model folder not found");
         var options = ReadOptions(dir);
-        var nets = MldaNetworks.Create(options, imageNetPretrained: false, seed: 0, withPose: !depthOnly);
+        var nets = MldaNetworks.CreateForLoading(options, withPose: !depthOnly);
         try
         {
             foreach (var (name, module) in nets.Named())

@@ -81,6 +81,12 @@ public sealed class MldaNetworks : IDisposable
         }
     }
 
+    /// <summary>
+    /// The architecture only, with TorchSharp's default weights: for loading a checkpoint, which overwrites every
+    /// tensor (skips the seeded initialisation, a second or more for 77 M parameters).
+    /// </summary>
+    internal static MldaNetworks CreateForLoading(ModelOptions options, bool withPose) => new(options, withPose);
+
     /// <summary>The networks present, with their weight-file stems, in the reference's order.</summary>
     public IEnumerable<(string Name, Module Module)> Named()
     {
