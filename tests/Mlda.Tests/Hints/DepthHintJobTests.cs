@@ -30,7 +30,7 @@ public class DepthHintJobTests(ITestOutputHelper output)
         var result = new DepthHintJob(SharedData.KittiRawSample, dir.Path, items).Run(new SyncProgress(updates));
         Assert.Equal(2, result.Written);
         var failure = Assert.Single(result.Failures);
-        Assert.Equal(99, failure.Item.Frame);
+        Assert.Equal("0000000099", failure.Item.Frame);
         Assert.Contains("0000000099", failure.Message);
         Assert.Equal(3, updates[^1].Done);
 
@@ -116,6 +116,24 @@ public class DepthHintJobTests(ITestOutputHelper output)
         Assert.Equal("", direct[0].Folder);
 
         Assert.Throws<InputException>(() => DepthHintItem.AllFrames(Path.Combine(dir.Path, "depth_hints")));
+    }
+
+    [Fact]
+    public void All_frames_finds_kitti_stereo_benchmark_folders()
+    {
+        using var dir = new TempDir();
+        foreach (var cam in new[] { "image_2", "image_3" })
+        {
+            Directory.CreateDirectory(Path.Combine(dir.Path, "training", cam));
+            foreach (var name in new[] { "000000_10", "000000_11", "000001_10" })
+                File.WriteAllBytes(Path.Combine(dir.Path, "training", cam, name + ".png"), []);
+        }
+        Directory.CreateDirectory(Path.Combine(dir.Path, "training", "disp_occ_0"));
+        var items = DepthHintItem.AllFrames(dir.Path);
+        Assert.Equal(6, items.Count);
+        Assert.Equal(new DepthHintItem("training", "000000_10", StereoSide.Left, StereoFolderLayout.KittiStereo), items[0]);
+        Assert.Equal(Path.Combine(dir.Path, "training", "image_3", "000000_10.png"), items[0].OtherImagePath(dir.Path));
+        Assert.Equal(Path.Combine("out", "training", "image_3", "000001_10.npy"), items[5].OutputPath("out"));
     }
 
     [Fact]
