@@ -1,17 +1,76 @@
 using System.CommandLine;
+using Mlda.Core;
+using Mlda.Core.Evaluation;
+using Mlda.Core.Imaging;
+using Mlda.Core.Kitti;
 
 namespace Mlda.Cli.Commands;
 
+/// <summary>
+/// <c>mlda eval</c>: monodepth2's Eigen protocol (evaluate_depth.py) on disparities in split order. Today they come
+/// from <c>--disps</c>; a model (<c>--weights</c>) only has to produce the same list of disparities, after which
+/// <see cref="Evaluate"/> is shared.
+/// </summary>
 public static class EvalCommand
 {
     public static Command Create()
     {
+        var data = new Option<string>("--data") { Description = "KITTI raw data root", Required = true };
+        var split = new Option<string>("--split-file") { Description = "split file naming the evaluated frames, in the order of the disparities", Required = true };
+        var disps = new Option<string>("--disps") { Description = "float32 (N,H,W) .npy of predicted disparities in split order (monodepth2 --ext_disp_to_eval)", Required = true };
+        var mode = new Option<string>("--eval-mode") { Description = "mono: per-image median scaling; stereo: x5.4", Required = true };
+        mode.AcceptOnlyFromAmong("mono", "stereo");
+        var post = new Option<bool>("--post-process") { Description = "--disps holds 2N maps: the N disparities, then those predicted for the mirrored images (still mirrored)" };
+        var json = new Option<string?>("--json") { Description = "also write the metrics (and per-image metrics) to this JSON file" };
+        var mask = new Option<string>("--mask") { Description = "eigen: 1e-3<gt<80 and the Eigen crop (eigen split); valid: gt>0 only (other splits)", DefaultValueFactory = _ => "eigen" };
+        mask.AcceptOnlyFromAmong("eigen", "valid");
+        var gt = new Option<string?>("--gt") { Description = "ground truth from `mlda export-gt` for this split, instead of regenerating it from the scans" };
         var command = new Command("eval", "Eigen-protocol evaluation of a model or of external disparities");
-        command.SetAction(_ => CommandRunner.Run(_ =>
+        foreach (var o in new Option[] { data, split, disps, mode, post, json, mask, gt }) command.Options.Add(o);
+        command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            Console.Error.WriteLine("mlda eval: not implemented yet");
-            return 1;
+            var splitPath = pr.GetValue(split)!;
+            var entries = SplitFile.Read(splitPath);
+            var dispPath = pr.GetValue(disps)!;
+            bool postProcess = pr.GetValue(post);
+            Console.WriteLine($"-> Loading predictions from {dispPath}");
+            var external = ExternalDisparities.Read(dispPath, entries.Count, splitPath, postProcess);
+            var options = new EvaluationOptions(
+                pr.GetValue(mode) == "stereo" ? EvaluationMode.Stereo : EvaluationMode.Mono,
+                pr.GetValue(mask) == "valid" ? EvaluationMask.ValidGroundTruth : EvaluationMask.Eigen);
+            var groundTruth = LoadGroundTruth(pr.GetValue(data)!, entries, splitPath, pr.GetValue(gt), ct);
+            var result = Evaluate(groundTruth, external.Disparities, external.Mirrored, options, ct);
+            if (pr.GetValue(json) is { } jsonPath)
+                EvaluationReport.WriteJson(jsonPath, result, new Dictionary<string, string>
+                {
+                    ["split_file"] = Path.GetFullPath(splitPath),
+                    ["disparities"] = Path.GetFullPath(dispPath),
+                    ["post_process"] = postProcess ? "true" : "false",
+                });
+            Console.WriteLine("\n-> Done!");
+            return 0;
         }));
         return command;
+    }
+
+    static IReadOnlyList<FloatMap> LoadGroundTruth(string dataRoot, IReadOnlyList<SplitEntry> entries, string splitPath, string? gtPath, CancellationToken ct)
+    {
+        if (gtPath is null) return GroundTruthSet.Generate(dataRoot, entries, splitPath, new ConsoleProgress(), ct);
+        var maps = GroundTruthSet.Read(gtPath);
+        if (maps.Count != entries.Count) throw new InputException(gtPath, $"{maps.Count} ground-truth maps, but {splitPath} has {entries.Count} lines");
+        return maps;
+    }
+
+    /// <summary>Prints and returns the evaluation of disparities (and, with post-processing, their mirrored twins).</summary>
+    public static EvaluationResult Evaluate(IReadOnlyList<FloatMap> groundTruth, IReadOnlyList<FloatMap> disparities,
+        IReadOnlyList<FloatMap>? mirrored, EvaluationOptions options, CancellationToken ct)
+    {
+        Console.WriteLine("-> Evaluating");
+        Console.WriteLine(EvaluationReport.ModeLine(options));
+        var result = mirrored is null
+            ? EigenEvaluation.Evaluate(groundTruth, disparities, options, null, ct)
+            : EigenEvaluation.EvaluatePostProcessed(groundTruth, disparities, mirrored, options, null, ct);
+        Console.Write(EvaluationReport.Table(result));
+        return result;
     }
 }

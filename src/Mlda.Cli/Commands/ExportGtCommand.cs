@@ -1,16 +1,29 @@
 using System.CommandLine;
+using Mlda.Core.Kitti;
 
 namespace Mlda.Cli.Commands;
 
+/// <summary><c>mlda export-gt</c>: the LiDAR ground truth of a split, as monodepth2's export_gt_depth.py.</summary>
 public static class ExportGtCommand
 {
     public static Command Create()
     {
-        var command = new Command("export-gt", "write the LiDAR ground truth of a split");
-        command.SetAction(_ => CommandRunner.Run(_ =>
+        var data = new Option<string>("--data") { Description = "KITTI raw data root (holds <date>/<date>_drive_XXXX_sync)", Required = true };
+        var split = new Option<string>("--split-file") { Description = "monodepth2 split file, e.g. splits/eigen/test_files.txt", Required = true };
+        var output = new Option<string>("--out") { Description = "output .npz: float32 (N,H,W) under \"data\" (one key per map when sizes differ)", Required = true };
+        var command = new Command("export-gt", "write the LiDAR ground truth of a split (camera 2, Velodyne-forward depth, native size)");
+        command.Options.Add(data);
+        command.Options.Add(split);
+        command.Options.Add(output);
+        command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            Console.Error.WriteLine("mlda export-gt: not implemented yet");
-            return 1;
+            var splitPath = pr.GetValue(split)!;
+            var entries = SplitFile.Read(splitPath);
+            var maps = GroundTruthSet.Generate(pr.GetValue(data)!, entries, splitPath, new ConsoleProgress(), ct);
+            var outPath = pr.GetValue(output)!;
+            GroundTruthSet.Write(outPath, maps);
+            Console.WriteLine($"-> Saved {maps.Count} ground-truth maps to {outPath}");
+            return 0;
         }));
         return command;
     }

@@ -79,12 +79,14 @@ def cmd_gt(data):
                   f"max {float(d.max()):.6f} sha256 {sha(d)}")
 
 
-def make_disps(n, h, w, seed):
-    """Deterministic synthetic disparities (network scaled_disp range 0.01..10), float32 (n, h, w)."""
-    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
+def make_disps(n, h, w):
+    """Deterministic synthetic disparities, float32 (n, h, w), from +, *, / and % only, so that the C# test can
+    rebuild them bit for bit: 0.02 + 0.3 (y/h)^2 + 0.01 ((37x + 11y + 101i) mod 97) / 97."""
+    y, x = np.mgrid[0:h, 0:w]
     out = []
     for i in range(n):
-        d = 0.02 + 0.3 * (y / h) ** 2 + 0.01 * np.sin(x / 17.0 + i) + 0.005 * np.cos(y / 5.0 * (i + 1))
+        t = y / h
+        d = 0.02 + 0.3 * (t * t) + 0.01 * (((37 * x + 11 * y + 101 * i) % 97) / 97.0)
         out.append(d)
     return np.stack(out).astype(np.float32)
 
@@ -145,9 +147,11 @@ def post_process(l, r):
 
 
 def cmd_eval(data):
+    import cv2
     gts = gt_maps(data)
-    disps = make_disps(len(gts), 192, 640, 0)
+    disps = make_disps(len(gts), 192, 640)
     np.save("/tmp/kitti_ref_disps.npy", disps)
+    print("disps sha256", sha(disps), "resized[0] sha256", sha(cv2.resize(disps[0], (1242, 375))))
     for stereo in (False, True):
         mean, ratios, errs, lines = evaluate(gts, disps, stereo)
         print("stereo" if stereo else "mono", repr(mean.tolist()))
@@ -157,12 +161,53 @@ def cmd_eval(data):
             print("  image", i, repr([float(v) for v in e]))
         print("\n".join(lines))
     # post-processing of a (disp, disp of flipped input) pair, with its flip undone by the evaluator
-    flipped = make_disps(len(gts), 192, 640, 0)[:, :, ::-1] * 1.1
+    flipped = make_disps(len(gts), 192, 640)[:, :, ::-1] * 1.1
     pp = post_process(disps, flipped[:, :, ::-1])
+    np.save("/tmp/kitti_ref_disps_pp.npy", np.concatenate([disps, flipped]))
     print("pp sha256", sha(pp), "sum", float(pp.astype(np.float64).sum()))
-    mean, _, _, _ = evaluate(gts, pp.astype(np.float32), False)
-    print("pp mono", repr(mean.tolist()))
+    for stereo in (False, True):
+        mean, ratios, _, lines = evaluate(gts, pp, stereo)  # float64, as monodepth2 leaves it
+        print("pp stereo" if stereo else "pp mono", repr(mean.tolist()))
+        if not stereo:
+            print("  ratios", repr([float(r) for r in ratios]))
+        print("\n".join(lines))
+
+
+def validation_metric(depths, gts):
+    """The training-time metric: clamp, mask gt > 0 in rows 153:371 cols 44:1197, pool the batch, one median ratio."""
+    g_all, p_all = [], []
+    for d, g in zip(depths, gts):
+        d = np.clip(d, 1e-3, 80)
+        m = np.zeros(g.shape, bool)
+        m[153:371, 44:1197] = True
+        m &= g > 0
+        g_all.append(g[m])
+        p_all.append(d[m])
+    g, p = np.concatenate(g_all), np.concatenate(p_all)
+    p = p * (np.median(g) / np.median(p))
+    p = np.clip(p, 1e-3, 80)
+    return errors(g, p)
+
+
+def cmd_extra(data):
+    import cv2
+    gts = gt_maps(data)
+    disps = make_disps(len(gts), 192, 640)
+    depths = [1 / cv2.resize(disps[i], (1242, 375)) for i in range(2)]
+    print("validation", repr([float(v) for v in validation_metric(depths, gts[:2])]))
+    # another recording date's size: 376x1241 (2011_10_03), made from frame 3's map (cut one column, add a row of zeros)
+    other = np.zeros((376, 1241), np.float32)
+    other[:375, :] = gts[1][:, :1241]
+    mixed = [gts[0], other]
+    for stereo in (False, True):
+        mean, ratios, _, lines = evaluate(mixed, disps[:2], stereo)
+        print("mixed", "stereo" if stereo else "mono", repr(mean.tolist()), [float(r) for r in ratios] if not stereo else "")
+    mean, ratios, _, _ = evaluate(gts, disps, False, eigen=False)
+    print("valid-mask mono", repr(mean.tolist()))
+    a = np.array([((i * 7919) % 1000) / 7.0 for i in range(20000)], dtype=np.float32)
+    print("sum20000", repr(float(np.sum(a))), "mean", repr(float(np.mean(a))), "median", repr(float(np.median(a[:9999]))),
+          repr(float(np.median(a[:10000]))), "std", repr(float(np.std(a))))
 
 
 if __name__ == "__main__":
-    {"gt": cmd_gt, "eval": cmd_eval}[sys.argv[1]](sys.argv[2])
+    {"gt": cmd_gt, "eval": cmd_eval, "extra": cmd_extra}[sys.argv[1]](sys.argv[2])
