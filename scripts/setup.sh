@@ -3,7 +3,8 @@
 # OpenCvSharpExtern links libgtk-3.so.0 (package libgtk-3-0). Quiet and fast when all is present.
 set -euo pipefail
 
-have_gtk() { ldconfig -p 2>/dev/null | grep -q 'libgtk-3\.so\.0'; }
+# grep reads all input (no -q): with pipefail, an early exit would SIGPIPE ldconfig and fail the check at random.
+have_gtk() { ldconfig -p 2>/dev/null | grep 'libgtk-3\.so\.0' >/dev/null; }
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK is required (dotnet not found on PATH)" >&2
