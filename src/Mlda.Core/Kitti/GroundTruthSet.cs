@@ -39,11 +39,19 @@ public static class GroundTruthSet
         }
         var maps = new FloatMap[split.Count];
         int done = 0;
-        Parallel.For(0, split.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        try
         {
-            maps[i] = LidarGroundTruth.ForEvaluation(calibrations[split[i].Date], scans[i]);
-            progress?.Report(new ProgressUpdate("ground truth", Interlocked.Increment(ref done), split.Count));
-        });
+            Parallel.For(0, split.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                maps[i] = LidarGroundTruth.ForEvaluation(calibrations[split[i].Date], scans[i]);
+                progress?.Report(new ProgressUpdate("ground truth", Interlocked.Increment(ref done), split.Count));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<InputException>().FirstOrDefault() is { } bad)
+        {
+            // A bad file found by one worker is the user's error, reported as such (not as a crash).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(bad);
+        }
         return maps;
     }
 
