@@ -57,8 +57,8 @@ public sealed class CalibrationFile
                 texts[key] = value;
                 continue;
             }
+            // An empty value is kept as no numbers; Get reports it when the key is actually needed.
             var tokens = value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (tokens.Length == 0) throw new InputException(path, $"'{key}' has no values", lineNo);
             var values = new double[tokens.Length];
             for (int i = 0; i < tokens.Length; i++)
             {

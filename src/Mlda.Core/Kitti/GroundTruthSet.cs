@@ -5,7 +5,8 @@ namespace Mlda.Core.Kitti;
 
 /// <summary>
 /// The evaluation ground truth of a split (monodepth2 <c>export_gt_depth.py</c> for the eigen split): for each line,
-/// the LiDAR depth of camera 2 with Velodyne-forward depth at the date's native size, in split order.
+/// the LiDAR depth of camera 2 with Velodyne-forward depth at the date's native size, in split order. The side of a
+/// line is ignored (always camera 2), as in the reference.
 /// </summary>
 public static class GroundTruthSet
 {

@@ -91,9 +91,13 @@ public class CalibrationTests
         File.WriteAllLines(dir["calib_cam_to_cam.txt"], lines);
         Assert.Contains("missing key 'S_rect_02'", Assert.Throws<InputException>(() => CameraCalibration.Load(dir.Path)).Message);
 
-        File.WriteAllText(dir["calib_cam_to_cam.txt"], "calib_time: x\nno colon here\n");
+        File.WriteAllText(dir["calib_cam_to_cam.txt"], "calib_time: x\ndelta_f:\nno colon here\n");
         e = Assert.Throws<InputException>(() => CalibrationFile.Read(dir["calib_cam_to_cam.txt"]));
-        Assert.Equal(2, e.Line);
+        Assert.Equal(3, e.Line);
+        File.WriteAllText(dir["calib_cam_to_cam.txt"], "calib_time: x\ndelta_f:\n");
+        var empty = CalibrationFile.Read(dir["calib_cam_to_cam.txt"]);
+        Assert.Empty(empty.Numbers["delta_f"]);
+        Assert.Contains(":2: 'delta_f' has 0 values, expected 2", Assert.Throws<InputException>(() => empty.Get("delta_f", 2)).Message);
 
         File.Delete(dir["calib_velo_to_cam.txt"]);
         File.WriteAllLines(dir["calib_cam_to_cam.txt"], good);
