@@ -1,0 +1,94 @@
+using Mlda.Core.IO;
+using Mlda.Core.Visualization;
+using OpenCvSharp;
+
+namespace Mlda.Core.Prediction;
+
+/// <summary>
+/// Writes one prediction in the selected formats under <see cref="OutDir"/>, each file atomically (an interrupted
+/// run never leaves a truncated file under a final name).
+/// </summary>
+public sealed class PredictionWriter(string outDir, PredictionOutputs outputs, CameraIntrinsics? intrinsics = null, int plyStride = 1)
+{
+    public string OutDir => outDir;
+
+    /// <summary>The files written for <paramref name="name"/>, in the order they are written.</summary>
+    public IReadOnlyList<string> FilesFor(string name)
+    {
+        var files = new List<string>();
+        if (outputs.HasFlag(PredictionOutputs.Figure)) files.Add(Path.Combine(outDir, name + "_depth_predict.jpg"));
+        if (outputs.HasFlag(PredictionOutputs.Magma)) files.Add(Path.Combine(outDir, name + "_disp.jpeg"));
+        if (outputs.HasFlag(PredictionOutputs.Npy))
+        {
+            files.Add(Path.Combine(outDir, name + "_disp.npy"));
+            files.Add(Path.Combine(outDir, name + "_depth.npy"));
+        }
+        if (outputs.HasFlag(PredictionOutputs.Png16)) files.Add(Path.Combine(outDir, name + "_depth.png"));
+        if (outputs.HasFlag(PredictionOutputs.Ply)) files.Add(Path.Combine(outDir, name + ".ply"));
+        return files;
+    }
+
+    public IReadOnlyList<string> Write(SourceFrame frame, DepthPrediction p)
+    {
+        Directory.CreateDirectory(outDir);
+        var name = frame.Name;
+        var written = new List<string>();
+        if (outputs.HasFlag(PredictionOutputs.Figure))
+        {
+            using var figure = DepthFigure.Compose(frame.Bgr, p.Disparity);
+            written.Add(WriteImage(name + "_depth_predict.jpg", figure));
+        }
+        if (outputs.HasFlag(PredictionOutputs.Magma))
+        {
+            using var colour = DisparityColormap.Apply(p.Disparity);
+            written.Add(WriteImage(name + "_disp.jpeg", colour));
+        }
+        if (outputs.HasFlag(PredictionOutputs.Npy))
+        {
+            var disp = Path.Combine(outDir, name + "_disp.npy");
+            WriteNpy(disp, p.ScaledDisparity);
+            written.Add(disp);
+            var depth = Path.Combine(outDir, name + "_depth.npy");
+            WriteNpy(depth, p.Depth);
+            written.Add(depth);
+        }
+        if (outputs.HasFlag(PredictionOutputs.Png16))
+        {
+            var png = Path.Combine(outDir, name + "_depth.png");
+            DepthPng.Write(png, p.Depth);
+            written.Add(png);
+        }
+        if (outputs.HasFlag(PredictionOutputs.Ply))
+        {
+            var k = intrinsics ?? CameraIntrinsics.KittiNormalised(frame.Bgr.Cols, frame.Bgr.Rows);
+            // Far points are mostly sky and the saturated end of the sigmoid: keep what a depth sensor would see.
+            double maxDepth = p.Scaling.IsMetric ? 80 : p.Scaling.MaxDepth;
+            var ply = Path.Combine(outDir, name + ".ply");
+            PointCloud.WritePly(ply, PointCloud.FromDepth(p.Depth, frame.Bgr, k, maxDepth, plyStride));
+            written.Add(ply);
+        }
+        return written;
+    }
+
+    // NPY-PENDING: replaced by Mlda.Core.IO.Npy once it is on main.
+    static void WriteNpy(string path, Imaging.FloatMap map) => AtomicFile.WriteStream(path, s =>
+    {
+        var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({map.Height}, {map.Width}), }}";
+        int total = 10 + header.Length + 1;
+        header = header.PadRight(header.Length + (64 - total % 64) % 64) + "\n";
+        s.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
+        s.Write(BitConverter.GetBytes((ushort)header.Length));
+        s.Write(System.Text.Encoding.ASCII.GetBytes(header));
+        s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(map.Values.AsSpan()));
+    });
+
+    string WriteImage(string fileName, Mat image)
+    {
+        var path = Path.Combine(outDir, fileName);
+        AtomicFile.Write(path, tmp =>
+        {
+            if (!Cv2.ImWrite(tmp, image)) throw new IOException($"{path}: OpenCV could not write the image");
+        });
+        return path;
+    }
+}

@@ -1,0 +1,106 @@
+using Microsoft.ML.OnnxRuntime;
+using Mlda.Core;
+using Mlda.Core.Prediction;
+
+namespace Mlda.Runtime;
+
+/// <summary>
+/// The exported MLDA-Net (<c>mlda.onnx</c> + <c>model.json</c>) run with ONNX Runtime alone: no TorchSharp.
+/// Loading checks the manifest against the graph (input name, size and channels), so a corrupt file or a
+/// manifest that does not match the graph fails at once with an <see cref="InputException"/>.
+/// </summary>
+public sealed class OnnxDepthModel : IDisparityModel
+{
+    readonly InferenceSession _session;
+    readonly RunOptions _run = new();
+
+    public ModelManifest Manifest { get; }
+    public string Directory { get; }
+    public int Height => Manifest.Height;
+    public int Width => Manifest.Width;
+
+    OnnxDepthModel(string dir, ModelManifest manifest, InferenceSession session)
+    {
+        Directory = dir;
+        Manifest = manifest;
+        _session = session;
+    }
+
+    public static OnnxDepthModel Load(string dir, RuntimeOptions? options = null) => Load(dir, options, m => m.Model);
+
+    /// <summary>Loads another graph of the folder with the same manifest (the benchmark compares graphs).</summary>
+    public static OnnxDepthModel Load(string dir, RuntimeOptions? options, Func<ModelManifest, string> graphFile)
+    {
+        var manifest = ModelManifest.Load(dir);
+        var manifestPath = Path.Combine(dir, ModelManifest.FileName);
+        var modelPath = Path.Combine(dir, graphFile(manifest));
+        if (!File.Exists(modelPath)) throw new InputException(modelPath, "missing (named in model.json)");
+        options ??= new RuntimeOptions();
+        using var so = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            ExecutionMode = options.ParallelExecution ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            EnableMemoryPattern = options.EnableMemoryPattern,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(modelPath, so);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InputException(modelPath, "not a loadable ONNX model: " + FirstLine(e.Message));
+        }
+        try
+        {
+            if (!session.InputMetadata.TryGetValue(manifest.InputName, out var input))
+                throw new InputException(manifestPath, $"inputName '{manifest.InputName}' is not an input of {graphFile(manifest)} (it has {string.Join(", ", session.InputMetadata.Keys)})");
+            if (!session.OutputMetadata.ContainsKey(manifest.OutputName))
+                throw new InputException(manifestPath, $"outputName '{manifest.OutputName}' is not an output of {graphFile(manifest)}");
+            var dims = input.Dimensions;
+            if (dims.Length != 4 || dims[1] != 3 || dims[2] != manifest.Height || dims[3] != manifest.Width)
+                throw new InputException(manifestPath, $"input size {manifest.Width}x{manifest.Height} does not match the graph's input [{string.Join(",", dims)}] (N,3,H,W)");
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+        return new OnnxDepthModel(dir, manifest, session);
+    }
+
+    public float[] PredictDisparity(float[] images, int batch)
+    {
+        int plane = 3 * Height * Width;
+        if (images.Length != batch * plane) throw new ArgumentException($"{images.Length} values for {batch} images of 3x{Height}x{Width}");
+        using var input = OrtValue.CreateTensorValueFromMemory(images, [batch, 3, Height, Width]);
+        using var outputs = _session.Run(_run, [Manifest.InputName], [input], [Manifest.OutputName]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>Runs any named outputs of the graph on raw inputs (verification and benchmarks).</summary>
+    public IReadOnlyList<float[]> Run(IReadOnlyDictionary<string, (float[] Data, long[] Shape)> inputs, IReadOnlyList<string> outputNames)
+    {
+        var values = inputs.Select(kv => OrtValue.CreateTensorValueFromMemory(kv.Value.Data, kv.Value.Shape)).ToList();
+        try
+        {
+            using var outputs = _session.Run(_run, inputs.Keys.ToList(), values, outputNames.ToList());
+            return outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToList();
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
+    }
+
+    static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _run.Dispose();
+    }
+}
