@@ -87,6 +87,48 @@ public static class OnnxLayers
             ("coordinate_transformation_mode", alignCorners ? "align_corners" : "half_pixel"));
     }
 
+    /// <summary>
+    /// Bilinear resize written as two gathers and a blend per axis (width first, then height), with the source
+    /// indices and weights computed exactly as ATen's CPU kernel computes them in float32
+    /// (scale = (in−1)/(out−1) or in/out, src = scale·dst or scale·(dst+0.5)−0.5 clamped at 0,
+    /// λ = src − ⌊src⌋), and the same evaluation order h0·(w0·x00 + w1·x01) + h1·(w0·x10 + w1·x11).
+    /// ONNX Resize computes the source coordinate in another order, which on high-frequency input differs by
+    /// ~1e-5 and is amplified by the layers that follow; this form agrees to float rounding.
+    /// </summary>
+    public static string ResizeBilinearExact(OnnxGraph g, string x, int inHeight, int inWidth, int outHeight, int outWidth, bool alignCorners)
+    {
+        var alongWidth = ResizeAxis(g, x, 3, inWidth, outWidth, alignCorners);
+        return ResizeAxis(g, alongWidth, 2, inHeight, outHeight, alignCorners);
+    }
+
+    static string ResizeAxis(OnnxGraph g, string x, int axis, int inSize, int outSize, bool alignCorners)
+    {
+        if (inSize == outSize) return x;
+        var i0 = new long[outSize];
+        var i1 = new long[outSize];
+        var w0 = new float[outSize];
+        var w1 = new float[outSize];
+        float scale = alignCorners
+            ? (outSize > 1 ? (float)(inSize - 1) / (outSize - 1) : 0f)
+            : (float)inSize / outSize;
+        for (int d = 0; d < outSize; d++)
+        {
+            float src = alignCorners ? scale * d : Math.Max(scale * (d + 0.5f) - 0.5f, 0f);
+            long index = Math.Min((long)MathF.Floor(src), inSize - 1);
+            float lambda = Math.Min(Math.Max(src - index, 0f), 1f);
+            i0[d] = index;
+            i1[d] = index + (index < inSize - 1 ? 1 : 0);
+            w0[d] = 1f - lambda;
+            w1[d] = lambda;
+        }
+        long[] weightShape = axis == 3 ? [1, 1, 1, outSize] : [1, 1, outSize, 1];
+        var x0 = g.Node("Gather", [x, g.Int64s(i0)], ("axis", (long)axis));
+        var x1 = g.Node("Gather", [x, g.Int64s(i1)], ("axis", (long)axis));
+        var a = g.Node("Mul", [g.Initializer("resize_w0", w0, weightShape), x0]);
+        var b = g.Node("Mul", [g.Initializer("resize_w1", w1, weightShape), x1]);
+        return g.Node("Add", [a, b]);
+    }
+
     /// <summary>Nearest ×2 upsampling as torch's interpolate(scale_factor=2, mode=nearest): source = floor(dst/2).</summary>
     public static string UpsampleNearest2x(OnnxGraph g, string x) =>
         g.Node("Resize", [x, "", g.Initializer("scales", new float[] { 1, 1, 2, 2 }, 4)],

@@ -87,6 +87,23 @@ public class OnnxLayerTests
         Assert.True(diff < 5e-5, $"max abs difference {diff}");
     }
 
+    [Theory]
+    [InlineData(true, 32, 64, 16, 32)]
+    [InlineData(true, 16, 32, 8, 16)]
+    [InlineData(true, 192, 640, 96, 320)]
+    [InlineData(false, 8, 12, 16, 24)]
+    [InlineData(false, 16, 24, 8, 12)]
+    public void Exact_bilinear_resize_agrees_to_float_rounding(bool alignCorners, int h, int w, int outH, int outW)
+    {
+        using var scope = NewDisposeScope();
+        var input = randn(2, 3, h, w);
+        var expected = functional.interpolate(input, [outH, outW], mode: InterpolationMode.Bilinear, align_corners: alignCorners);
+        var g = Graph(out var x, 3, h, w);
+        g.Output(OnnxLayers.ResizeBilinearExact(g, x, h, w, outH, outW, alignCorners), "y", null, 3, outH, outW);
+        var diff = OnnxTestRunner.MaxAbsDiff(expected, OnnxTestRunner.Run(g, input));
+        Assert.True(diff < 2e-6, $"max abs difference {diff}");
+    }
+
     [Fact]
     public void Nearest_upsampling_by_two()
     {

@@ -1,0 +1,74 @@
+using Microsoft.ML.OnnxRuntime;
+using Mlda.Core.Prediction;
+using Mlda.Networks;
+using Mlda.Prediction;
+using Mlda.Runtime;
+
+namespace Mlda.Export;
+
+/// <summary>One comparison: the largest absolute difference of the scale-0 disparity, fused and split graphs.</summary>
+public sealed record VerificationResult(string Input, int Batch, double FusedMaxAbsDiff, double SplitMaxAbsDiff)
+{
+    public double MaxAbsDiff => Math.Max(FusedMaxAbsDiff, SplitMaxAbsDiff);
+}
+
+/// <summary>
+/// Runs the exported graphs in ONNX Runtime against the TorchSharp networks on the same batches. Batches are
+/// compared as wholes: the guided filter normalises over the batch, so only equal batches are comparable.
+/// </summary>
+public static class ExportVerifier
+{
+    /// <summary>A batch of uniform [0,1] images from a fixed seed.</summary>
+    public static float[] RandomImages(int batch, int height, int width, int seed = 7)
+    {
+        var rng = new Random(seed);
+        var data = new float[batch * 3 * height * width];
+        for (int i = 0; i < data.Length; i++) data[i] = (float)rng.NextDouble();
+        return data;
+    }
+
+    /// <summary>The network inputs of image files (Lanczos to the network size, as prediction does).</summary>
+    public static float[] RealImages(IReadOnlyList<string> files, int height, int width)
+    {
+        int plane = 3 * height * width;
+        var data = new float[files.Count * plane];
+        for (int i = 0; i < files.Count; i++)
+        {
+            using var bgr = PredictionSource.ReadImage(files[i]);
+            NetworkInput.Fill(bgr, height, width, data.AsSpan(i * plane, plane));
+        }
+        return data;
+    }
+
+    public static VerificationResult Compare(MldaNetworks nets, string exportDir, string label, float[] images, int batch, RuntimeOptions? runtime = null)
+    {
+        using var torchModel = new TorchDisparityModel(nets, ownsNetworks: false);
+        var expected = torchModel.PredictDisparity(images, batch);
+        using var fused = OnnxDepthModel.Load(exportDir, runtime);
+        var fusedOut = fused.PredictDisparity(images, batch);
+        var splitOut = RunSplit(exportDir, fused.Manifest, images, batch);
+        return new VerificationResult(label, batch, MaxAbsDiff(expected, fusedOut), MaxAbsDiff(expected, splitOut));
+    }
+
+    /// <summary>encoder.onnx then depth.onnx (the reference's two-model inference), output disp_0.</summary>
+    public static float[] RunSplit(string exportDir, ModelManifest manifest, float[] images, int batch)
+    {
+        using var so = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var encoder = new InferenceSession(Path.Combine(exportDir, manifest.Encoder), so);
+        using var depth = new InferenceSession(Path.Combine(exportDir, manifest.Depth), so);
+        using var run = new RunOptions();
+        using var input = OrtValue.CreateTensorValueFromMemory(images, [batch, 3, manifest.Height, manifest.Width]);
+        var featureNames = Enumerable.Range(0, 5).Select(OnnxExporter.FeatureName).ToList();
+        using var features = encoder.Run(run, [OnnxExporter.ImageInput], [input], featureNames);
+        using var disps = depth.Run(run, featureNames, features.ToList(), [OnnxExporter.DispName(0)]);
+        return disps[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    public static double MaxAbsDiff(float[] a, float[] b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"{a.Length} vs {b.Length} values");
+        double max = 0;
+        for (int i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs((double)a[i] - b[i]));
+        return max;
+    }
+}

@@ -1,0 +1,109 @@
+using Mlda.Networks;
+
+namespace Mlda.Export;
+
+/// <summary>
+/// The attention-weighted fast guided filter (<see cref="AttentionGuidedFilter"/>) in float64, as the networks
+/// compute it. ONNX Runtime has no float64 AveragePool or Resize, so the two float64 steps are written with
+/// operators that do have float64 kernels and compute the same numbers:
+/// the box mean is a zero-padded cumulative-sum difference (the reference's own formulation, exact in float64)
+/// divided by the in-image count N; the ×2 bilinear upsampling (half-pixel, edge-clamped) is the fixed
+/// 0.25/0.75 blend of each pixel with its clamped neighbour, interleaved, once per axis.
+/// The normaliser t = w/Σw sums over the whole batch tensor (ReduceSum over every axis), as the reference.
+/// </summary>
+public static class GuidedFilterGraph
+{
+    /// <summary>
+    /// lowX, lowY: [B,C,h,w]; highX: [B,C,2h,2w]; attention: [B,1,h,w], all float32. Returns [B,C,2h,2w] float32.
+    /// </summary>
+    public static string Write(OnnxGraph g, string lowX, string lowY, string highX, string attention, long channels, int h, int w)
+    {
+        var x = OnnxLayers.ToDouble(g, lowX);
+        var y = OnnxLayers.ToDouble(g, lowY);
+        var hr = OnnxLayers.ToDouble(g, highX);
+        var a = g.Node("Add", [g.Node("Abs", [OnnxLayers.ToDouble(g, attention)]), g.ScalarDouble("weight_floor", 1e-12)]);
+        var n = g.Initializer("window_count", WindowCount(h, w), 1, 1, h, w);
+        var t = g.Node("Div", [a, g.Node("ReduceSum", [a], ("keepdims", 0L))]);
+
+        string Mul(string p, string q) => g.Node("Mul", [p, q]);
+        string Box(string v) => BoxMean(g, v, n, h, w);
+
+        var meanA = Box(a);
+        var meanAaxy = Box(Mul(Mul(Mul(a, a), x), y));
+        var meanTax = Box(Mul(Mul(t, a), x));
+        var meanAy = Box(Mul(a, y));
+        var meanAaxx = Box(Mul(Mul(Mul(a, a), x), x));
+        var meanAx = Box(Mul(a, x));
+
+        var numerator = g.Node("Sub", [meanAaxy, Mul(Mul(n, meanTax), meanAy)]);
+        var denominator = g.Node("Add", [g.Node("Abs", [g.Node("Sub", [meanAaxx, Mul(Mul(n, meanTax), meanAx)])]), g.ScalarDouble("eps", AttentionGuidedFilter.Eps)]);
+        var gain = g.Node("Div", [numerator, denominator]);
+        var offset = g.Node("Div", [g.Node("Sub", [meanAy, Mul(gain, meanAx)]), meanA]);
+        var upGain = Upsample2x(g, Box(gain), channels, h, w);
+        var upOffset = Upsample2x(g, Box(offset), channels, h, w);
+        return OnnxLayers.ToFloat(g, g.Node("Add", [Mul(upGain, hr), upOffset]));
+    }
+
+    /// <summary>N: how many pixels of the (2r+1)² window lie inside an h×w image.</summary>
+    public static double[] WindowCount(int h, int w, int radius = AttentionGuidedFilter.Radius)
+    {
+        var n = new double[h * w];
+        for (int i = 0; i < h; i++)
+        for (int j = 0; j < w; j++)
+        {
+            int rows = Math.Min(i + radius, h - 1) - Math.Max(i - radius, 0) + 1;
+            int cols = Math.Min(j + radius, w - 1) - Math.Max(j - radius, 0) + 1;
+            n[i * w + j] = rows * cols;
+        }
+        return n;
+    }
+
+    /// <summary>box(v)/N with box the window sum truncated at the borders, for [B,C,h,w] float64.</summary>
+    static string BoxMean(OnnxGraph g, string v, string n, int h, int w)
+    {
+        var sum = WindowSum(g, WindowSum(g, v, 2, h), 3, w);
+        return g.Node("Div", [sum, n]);
+    }
+
+    /// <summary>
+    /// Window sum along one axis: with xp = [0 (r+1 times), x, 0 (r times)] and C = cumsum(xp),
+    /// sum x[i−r..i+r] = C[i+2r+1] − C[i] for every i, at any length (zeros stand for the missing pixels).
+    /// </summary>
+    static string WindowSum(OnnxGraph g, string v, int axis, int length)
+    {
+        int r = AttentionGuidedFilter.Radius;
+        var pads = new long[8];
+        pads[axis] = r + 1;
+        pads[4 + axis] = r;
+        var padded = g.Node("Pad", [v, g.Int64s(pads)], ("mode", "constant"));
+        var c = g.Node("CumSum", [padded, g.Int64s(axis)]);
+        var ahead = g.Node("Slice", [c, g.Int64s(2 * r + 1), g.Int64s(2 * r + 1 + length), g.Int64s(axis)]);
+        var behind = g.Node("Slice", [c, g.Int64s(0), g.Int64s(length), g.Int64s(axis)]);
+        return g.Node("Sub", [ahead, behind]);
+    }
+
+    /// <summary>
+    /// ×2 bilinear upsampling with half-pixel centres (torch align_corners=False) of [B,C,h,w]: output 2i is
+    /// 0.75·x[i] + 0.25·x[i−1] and 2i+1 is 0.75·x[i] + 0.25·x[i+1], neighbours clamped at the border.
+    /// </summary>
+    public static string Upsample2x(OnnxGraph g, string v, long channels, int h, int w)
+    {
+        var rows = Interleave(g, v, 2, h, channels, [0, channels, 2L * h, w]);
+        return Interleave(g, rows, 3, w, channels, [0, channels, 2L * h, 2L * w]);
+    }
+
+    static string Interleave(OnnxGraph g, string v, int axis, int length, long channels, long[] outShape)
+    {
+        _ = channels;
+        string Slice(int start, int end) => g.Node("Slice", [v, g.Int64s(start), g.Int64s(end), g.Int64s(axis)]);
+        string previous = length > 1 ? g.Node("Concat", [Slice(0, 1), Slice(0, length - 1)], ("axis", (long)axis)) : v;
+        string next = length > 1 ? g.Node("Concat", [Slice(1, length), Slice(length - 1, length)], ("axis", (long)axis)) : v;
+        var quarter = g.ScalarDouble("quarter", 0.25);
+        var threeQuarters = g.ScalarDouble("three_quarters", 0.75);
+        var centre = g.Node("Mul", [v, threeQuarters]);
+        var even = g.Node("Add", [centre, g.Node("Mul", [previous, quarter])]);
+        var odd = g.Node("Add", [centre, g.Node("Mul", [next, quarter])]);
+        var stacked = g.Node("Concat", [g.Node("Unsqueeze", [even, g.Int64s(axis + 1)]), g.Node("Unsqueeze", [odd, g.Int64s(axis + 1)])], ("axis", (long)(axis + 1)));
+        return g.Node("Reshape", [stacked, g.Int64s(outShape)]);
+    }
+}

@@ -1,0 +1,31 @@
+using Mlda.Core.Prediction;
+using Mlda.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mlda.Prediction;
+
+/// <summary>The TorchSharp networks (eager, eval mode, no gradients) as an <see cref="IDisparityModel"/>.</summary>
+public sealed class TorchDisparityModel(MldaNetworks nets, bool ownsNetworks = true) : IDisparityModel
+{
+    public MldaNetworks Networks => nets;
+    public int Height => nets.Options.Height;
+    public int Width => nets.Options.Width;
+
+    public float[] PredictDisparity(float[] images, int batch)
+    {
+        if (images.Length != batch * 3 * Height * Width) throw new ArgumentException($"{images.Length} values for {batch} images of 3x{Height}x{Width}");
+        nets.Encoder.eval();
+        nets.Depth.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = tensor(images, [batch, 3, Height, Width]).to(nets.Device);
+        var disp = nets.Depth.call(nets.Encoder.call(x))[0];
+        return disp.cpu().contiguous().data<float>().ToArray();
+    }
+
+    public void Dispose()
+    {
+        if (ownsNetworks) nets.Dispose();
+    }
+}
