@@ -13,11 +13,13 @@ public static class HintsCommand
         var data = new Option<string>("--data") { Description = "KITTI raw root (<date>/<drive>/image_02|image_03/data/*.png|jpg); a single date or drive folder works too", Required = true };
         var split = new Option<string?>("--split-file") { Description = "monodepth2 split file (<folder> <frame> <l|r> per line); default: both sides of every frame with both colour images" };
         var output = new Option<string?>("--out") { Description = "output root; default <data>/depth_hints. Files: <out>/<folder>/image_02|image_03/<frame:010d>.npy, float32 (1, 320, 1024)" };
+        var width = new Option<int>("--width") { Description = "hint width (depth-hints' --width); fx = 0.58 x width", DefaultValueFactory = _ => 1024 };
+        var height = new Option<int>("--height") { Description = "hint height (depth-hints' --height)", DefaultValueFactory = _ => 320 };
         var jobs = new Option<int>("--jobs") { Description = "images processed at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "recompute hints that already exist (default: skip them, so a stopped run resumes)" };
         var referenceInvalid = new Option<bool>("--reference-invalid") { Description = "let candidates without a disparity compete in the fusion as depth-hints' code does (default: they never win)" };
         var benchmark = new Option<int>("--benchmark") { Description = "time N images (fused vs one SGBM matcher) and write nothing", DefaultValueFactory = _ => 0 };
-        foreach (var o in new Option[] { data, split, output, jobs, overwrite, referenceInvalid, benchmark }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, split, output, width, height, jobs, overwrite, referenceInvalid, benchmark }) command.Options.Add(o);
 
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
@@ -27,8 +29,12 @@ public static class HintsCommand
             var splitPath = pr.GetValue(split);
             var items = splitPath is null ? DepthHintItem.AllFrames(dataRoot, skipDir: outRoot) : DepthHintItem.FromSplit(SplitFile.Read(splitPath));
             if (items.Count == 0) throw new InputException(splitPath ?? dataRoot, "no images to make hints for");
+            int w = pr.GetValue(width), h = pr.GetValue(height);
+            if (w < 16 || h < 16 || w > 8192 || h > 8192) throw new InputException(null, $"hint size {w}x{h} is outside 16..8192");
             var options = new DepthHintOptions
             {
+                Width = w,
+                Height = h,
                 InvalidCandidates = pr.GetValue(referenceInvalid) ? InvalidCandidatePolicy.CompeteAsReference : InvalidCandidatePolicy.NeverWin,
             };
             int parallelImages = Math.Max(1, pr.GetValue(jobs));

@@ -57,13 +57,17 @@ public sealed class DepthHintGenerator(DepthHintOptions? options = null)
             Cv2.Flip(baseMat, baseMirrored, FlipMode.Y);
             Cv2.Flip(otherMat, otherMirrored, FlipMode.Y);
         }
-        Parallel.For(0, matchers.Count, ParallelOptions(cancellationToken), i =>
+        // Matchers that are equivalent for OpenCV (block sizes 2 and 3) run once and share their map.
+        var distinct = matchers.Select(m => m.MatchingEquivalent()).Distinct().ToList();
+        var maps = new FloatMap[distinct.Count];
+        Parallel.For(0, distinct.Count, ParallelOptions(cancellationToken), i =>
         {
-            using var matcher = new SgbmDisparity(matchers[i]);
-            result[i] = baseSide == StereoSide.Left
+            using var matcher = new SgbmDisparity(distinct[i]);
+            maps[i] = baseSide == StereoSide.Left
                 ? matcher.ComputeDirect(baseMat, otherMat)
                 : matcher.ComputeMirrored(baseMirrored, otherMirrored);
         });
+        for (int i = 0; i < matchers.Count; i++) result[i] = maps[distinct.IndexOf(matchers[i].MatchingEquivalent())];
         return result;
     }
 
@@ -87,8 +91,15 @@ public sealed class DepthHintGenerator(DepthHintOptions? options = null)
         int h = baseImage.Height, w = baseImage.Width, n = h * w;
         var depths = new FloatMap[disparities.Count];
         var errors = new float[disparities.Count][];
+        // A candidate that is the same map as an earlier one has the same error everywhere and so loses every
+        // tie to it (argmin keeps the first): it never wins and is not scored.
+        var repeat = new bool[disparities.Count];
+        for (int i = 0; i < disparities.Count; i++)
+            for (int j = 0; j < i && !repeat[i]; j++)
+                repeat[i] = ReferenceEquals(disparities[i], disparities[j]);
         Parallel.For(0, disparities.Count, ParallelOptions(cancellationToken), i =>
         {
+            if (repeat[i]) return;
             depths[i] = DepthFromDisparity(disparities[i]);
             errors[i] = new float[n];
             error.Compute(depths[i], errors[i]);
@@ -102,6 +113,7 @@ public sealed class DepthHintGenerator(DepthHintOptions? options = null)
             float bestError = float.PositiveInfinity;
             for (int i = 0; i < depths.Length; i++)
             {
+                if (repeat[i]) continue;
                 if (excludeInvalid && !(depths[i].Values[p] > 0)) continue;
                 // Strict '<' keeps the first of equal errors, as torch.argmin does.
                 if (best < 0 || errors[i][p] < bestError)

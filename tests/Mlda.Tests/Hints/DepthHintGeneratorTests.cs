@@ -66,6 +66,29 @@ public class DepthHintGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Opencv_block_sizes_2_and_3_match_identically_so_they_run_once()
+    {
+        // The generator runs block sizes 2 and 3 once (OpenCV uses only blockSize/2); if an OpenCV update ever
+        // changed that, this fails and SgbmSettings.MatchingEquivalent must go.
+        var png = Path.Combine(SharedData.KittiRawSample, SharedData.Date, SharedData.Drive, "image_0{0}", "data", "0000000004.png");
+        var generator = new DepthHintGenerator();
+        var (b, o) = generator.Prepare(ImageFile.LoadRgb(string.Format(png, 2)), ImageFile.LoadRgb(string.Format(png, 3)));
+        using var bm = b.ToMat();
+        using var om = o.ToMat();
+        foreach (var side in new[] { StereoSide.Left, StereoSide.Right })
+        {
+            using var two = new SgbmDisparity(new SgbmSettings(2, 96));
+            using var three = new SgbmDisparity(new SgbmSettings(3, 96));
+            var (x, y) = side == StereoSide.Left ? (bm, om) : (om, bm);
+            Assert.Equal(two.Compute(x, y, side).Values, three.Compute(x, y, side).Values);
+        }
+        var maps = new DepthHintGenerator(Small).Disparities(PilResize.Lanczos(b, 320, 96), PilResize.Lanczos(o, 320, 96), StereoSide.Left);
+        Assert.Equal(12, maps.Count);
+        for (int i = 4; i < 8; i++) Assert.Same(maps[i], maps[i + 4]);
+        Assert.NotSame(maps[0], maps[4]);
+    }
+
+    [Fact]
     public void Images_are_resized_to_the_hint_size_with_pil_lanczos()
     {
         var scene = StereoScene.Ramp(120, 400, 20, 20, seed: 4);
