@@ -1,4 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
+using Mlda.Checkpoints;
+using Mlda.Core;
+using Mlda.Core.Prediction;
+using Mlda.Export;
 
 namespace Mlda.Cli.Commands;
 
@@ -6,11 +11,47 @@ public static class ExportCommand
 {
     public static Command Create()
     {
-        var command = new Command("export", "export ONNX models (encoder.onnx, depth.onnx, fused mlda.onnx)");
-        command.SetAction(_ => CommandRunner.Run(_ =>
+        var weights = new Option<string>("--weights") { Description = "model folder (a checkpoint, e.g. <log>/<name>/models/best_weights)", Required = true };
+        var output = new Option<string>("--out") { Description = "output folder for encoder.onnx, depth.onnx, mlda.onnx, model.json", Required = true };
+        var mode = new Option<string>("--mode") { Description = "how the model was trained: mono (no metric scale), stereo or mono+stereo (x5.4 to metres); default: the training run's train_options.json, else mono+stereo", };
+        mode.AcceptOnlyFromAmong("mono", "stereo", "mono+stereo");
+        var verify = new Option<bool>("--verify") { Description = "run ONNX Runtime on random and real images and print the largest absolute difference from TorchSharp" };
+        var images = new Option<string?>("--verify-images") { Description = "image or folder of real images for --verify (the first 4 are used)" };
+        var command = new Command("export", "export ONNX models (reference two-model split and one fused graph) and model.json");
+        foreach (var o in new Option[] { weights, output, mode, verify, images }) command.Options.Add(o);
+        command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            Console.Error.WriteLine("mlda export: not implemented yet");
-            return 1;
+            var outDir = pr.GetValue(output)!;
+            using var nets = Checkpoint.Load(pr.GetValue(weights)!, depthOnly: true);
+            nets.Eval();
+            var trainingMode = pr.GetValue(mode) ?? Mlda.Prediction.TrainedMode.Detect(pr.GetValue(weights)!) ?? "mono+stereo";
+            var result = OnnxExporter.Export(nets, outDir, ExportOptions.ForMode(trainingMode), new ConsoleProgress());
+            foreach (var f in result.Files) Console.WriteLine($"{f} ({new FileInfo(f).Length / 1e6:F1} MB)");
+            Console.WriteLine($"input {result.Manifest.Width}x{result.Manifest.Height}, opset {result.Manifest.Opset}, dynamic batch, training mode {result.Manifest.TrainingMode}, " +
+                              (result.Manifest.StereoScale is double s ? $"metric scale x{s.ToString(CultureInfo.InvariantCulture)}" : "no metric scale"));
+            if (!pr.GetValue(verify)) return 0;
+            int h = nets.Options.Height, w = nets.Options.Width;
+            var checks = new List<VerificationResult>
+            {
+                ExportVerifier.Compare(nets, outDir, "random (uniform noise)", ExportVerifier.RandomImages(1, h, w), 1),
+                ExportVerifier.Compare(nets, outDir, "random (uniform noise)", ExportVerifier.RandomImages(2, h, w, seed: 8), 2),
+            };
+            if (pr.GetValue(images) is string path)
+            {
+                var files = PredictionSource.Open(path).Files.Take(4).ToList();
+                if (PredictionSource.Open(path).Kind == SourceKind.Video) throw new InputException(path, "--verify-images takes images, not a video");
+                var real = ExportVerifier.RealImages(files, h, w);
+                checks.Add(ExportVerifier.Compare(nets, outDir, $"real ({Path.GetFileName(files[0])})", real.AsSpan(0, 3 * h * w).ToArray(), 1));
+                if (files.Count > 1) checks.Add(ExportVerifier.Compare(nets, outDir, $"real ({files.Count} images)", real, files.Count));
+            }
+            else
+            {
+                Console.WriteLine("no --verify-images: real-image check skipped");
+            }
+            Console.WriteLine($"{"input",-28}{"batch",6}{"mlda.onnx",14}{"encoder+depth",16}");
+            foreach (var c in checks) Console.WriteLine($"{c.Input,-28}{c.Batch,6}{c.FusedMaxAbsDiff,14:E2}{c.SplitMaxAbsDiff,16:E2}");
+            Console.WriteLine($"largest absolute difference of the disparity, ONNX Runtime vs TorchSharp: {checks.Max(c => c.MaxAbsDiff):E2} (compared at equal batches: the guided filter normalises over the batch)");
+            return 0;
         }));
         return command;
     }

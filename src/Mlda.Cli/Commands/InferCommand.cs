@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mlda.Runtime;
 
 namespace Mlda.Cli.Commands;
 
@@ -6,11 +7,18 @@ public static class InferCommand
 {
     public static Command Create()
     {
-        var command = new Command("infer", "predictions from an exported ONNX model with ONNX Runtime only");
-        command.SetAction(_ => CommandRunner.Run(_ =>
+        var modelDir = new Option<string>("--model") { Description = "exported model folder (mlda.onnx + model.json, from mlda export)", Required = true };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per physical core)", DefaultValueFactory = _ => 0 };
+        var io = new PredictionCliOptions();
+        var command = new Command("infer", "depth for an image, a folder or a video with the exported model and ONNX Runtime only");
+        command.Options.Add(modelDir);
+        command.Options.Add(threads);
+        io.AddTo(command);
+        command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            Console.Error.WriteLine("mlda infer: not implemented yet");
-            return 1;
+            var request = io.Request(pr);
+            using var model = OnnxDepthModel.Load(pr.GetValue(modelDir)!, new RuntimeOptions(IntraOpThreads: pr.GetValue(threads)));
+            return io.Run(pr, model, model.Manifest.Scaling(io.UserScale(pr)), request, ct);
         }));
         return command;
     }

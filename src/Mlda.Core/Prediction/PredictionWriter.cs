@@ -46,10 +46,10 @@ public sealed class PredictionWriter(string outDir, PredictionOutputs outputs, C
         if (outputs.HasFlag(PredictionOutputs.Npy))
         {
             var disp = Path.Combine(outDir, name + "_disp.npy");
-            WriteNpy(disp, p.ScaledDisparity);
+            Npy.Write(disp, p.ScaledDisparity);
             written.Add(disp);
             var depth = Path.Combine(outDir, name + "_depth.npy");
-            WriteNpy(depth, p.Depth);
+            Npy.Write(depth, p.Depth);
             written.Add(depth);
         }
         if (outputs.HasFlag(PredictionOutputs.Png16))
@@ -69,18 +69,6 @@ public sealed class PredictionWriter(string outDir, PredictionOutputs outputs, C
         }
         return written;
     }
-
-    // NPY-PENDING: replaced by Mlda.Core.IO.Npy once it is on main.
-    static void WriteNpy(string path, Imaging.FloatMap map) => AtomicFile.WriteStream(path, s =>
-    {
-        var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({map.Height}, {map.Width}), }}";
-        int total = 10 + header.Length + 1;
-        header = header.PadRight(header.Length + (64 - total % 64) % 64) + "\n";
-        s.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        s.Write(BitConverter.GetBytes((ushort)header.Length));
-        s.Write(System.Text.Encoding.ASCII.GetBytes(header));
-        s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(map.Values.AsSpan()));
-    });
 
     string WriteImage(string fileName, Mat image)
     {
