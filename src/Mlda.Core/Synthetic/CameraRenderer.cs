@@ -6,7 +6,7 @@ namespace Mlda.Core.Synthetic;
 /// P_rect, the 1-based convention of the KITTI Matlab devkit that monodepth2's <c>generate_depth_map</c>
 /// undoes with <c>round(u) - 1</c>; so a LiDAR point projected by that code lands on the pixel that saw it.
 /// Anti-aliasing is adaptive: one ray at each pixel centre, then four more on a rotated grid wherever a
-/// neighbour saw a different surface (textures are band-limited, so only silhouettes need it). Rows are
+/// 4-neighbour saw a different surface (textures are band-limited, so only silhouettes need it). Rows are
 /// rendered in parallel; every sample is a pure function of its pixel, so the bytes do not depend on threads.
 /// </summary>
 internal sealed class CameraRenderer
@@ -73,13 +73,12 @@ internal sealed class CameraRenderer
         return new View(rgb, depth);
     }
 
+    /// <summary>A pixel whose 4-neighbours saw another surface (a silhouette or a crease).</summary>
     static bool IsEdge(int[] ids, int w, int h, int row, int col)
     {
-        int id = ids[row * w + col];
-        for (int r = Math.Max(0, row - 1); r <= Math.Min(h - 1, row + 1); r++)
-        for (int c = Math.Max(0, col - 1); c <= Math.Min(w - 1, col + 1); c++)
-            if (ids[r * w + c] != id) return true;
-        return false;
+        int i = row * w + col, id = ids[i];
+        return (col > 0 && ids[i - 1] != id) || (col < w - 1 && ids[i + 1] != id)
+            || (row > 0 && ids[i - w] != id) || (row < h - 1 && ids[i + w] != id);
     }
 
     static byte ToByte(double v) => (byte)Math.Clamp((int)Math.Round(v * 255.0), 0, 255);

@@ -21,6 +21,9 @@ internal readonly record struct Primitive(
     double R, double G, double B,
     double StyleA = 0, double StyleB = 0, double StyleC = 0, double StyleD = 0, int Variant = 0)
 {
+    /// <summary>Squared radius of the object's bounding circle in plan, for a division-free rejection test.</summary>
+    public double Radius2 { get; } = Kind is PrimitiveKind.Cylinder or PrimitiveKind.Sphere ? Hx * Hx : Hx * Hx + Hy * Hy;
+
     /// <summary>Axis-aligned footprint in the world xy plane, for the grid.</summary>
     public (double MinX, double MinY, double MaxX, double MaxY) Bounds2D()
     {

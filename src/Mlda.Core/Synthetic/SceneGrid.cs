@@ -15,6 +15,12 @@ internal sealed class SceneGrid
     readonly int[] _start;
     readonly int[] _items;
     readonly double[] _top;
+    readonly double[] _blockTop;
+    readonly int _bx;
+
+    /// <summary>Blocks of 2^BlockShift x 2^BlockShift cells carry the height of their tallest object too, so a
+    /// rising ray skips a block it passes above in one step.</summary>
+    public const int BlockShift = 2;
 
     public SceneGrid(Primitive[] prims, double cellSize)
     {
@@ -47,7 +53,17 @@ internal sealed class SceneGrid
             _items[fill[cell]++] = p;
             _top[cell] = Math.Max(_top[cell], prims[p].Top);
         }
+        _bx = (Nx >> BlockShift) + 1;
+        _blockTop = new double[_bx * ((Ny >> BlockShift) + 1)];
+        for (int cy = 0; cy < Ny; cy++)
+        for (int cx = 0; cx < Nx; cx++)
+        {
+            int b = (cy >> BlockShift) * _bx + (cx >> BlockShift);
+            _blockTop[b] = Math.Max(_blockTop[b], _top[cy * Nx + cx]);
+        }
     }
+
+    public double BlockTop(int bx, int by) => _blockTop[by * _bx + bx];
 
     IEnumerable<(int Prim, int Cell)> Cells(Primitive[] prims)
     {

@@ -133,6 +133,26 @@ internal sealed class SceneRayCaster
         double tCell = tEnter;
         while (true)
         {
+            if (d.Z > 0 && o.Z + tCell * d.Z > g.BlockTop(ix >> SceneGrid.BlockShift, iy >> SceneGrid.BlockShift))
+            {
+                // A rising ray above everything in this block of cells (most sky rays): leave the block in one step.
+                int bx = ix >> SceneGrid.BlockShift, by = iy >> SceneGrid.BlockShift;
+                double size = cell * (1 << SceneGrid.BlockShift);
+                double bx0 = g.X0 + bx * size, by0 = g.Y0 + by * size;
+                double tx = d.X > 0 ? (bx0 + size - o.X) / d.X : d.X < 0 ? (bx0 - o.X) / d.X : double.PositiveInfinity;
+                double ty = d.Y > 0 ? (by0 + size - o.Y) / d.Y : d.Y < 0 ? (by0 - o.Y) / d.Y : double.PositiveInfinity;
+                double tOut = Math.Min(tx, ty);
+                if (tOut >= tExit || best <= tOut) return;
+                tCell = tOut;
+                if (tx <= ty) ix = d.X > 0 ? (bx + 1) << SceneGrid.BlockShift : (bx << SceneGrid.BlockShift) - 1;
+                else ix = Math.Clamp((int)Math.Floor((o.X + tOut * d.X - g.X0) / cell), 0, g.Nx - 1);
+                if (ty <= tx) iy = d.Y > 0 ? (by + 1) << SceneGrid.BlockShift : (by << SceneGrid.BlockShift) - 1;
+                else iy = Math.Clamp((int)Math.Floor((o.Y + tOut * d.Y - g.Y0) / cell), 0, g.Ny - 1);
+                if ((uint)ix >= (uint)g.Nx || (uint)iy >= (uint)g.Ny) return;
+                tNextX = d.X != 0 ? (g.X0 + (ix + (d.X > 0 ? 1 : 0)) * cell - o.X) / d.X : double.PositiveInfinity;
+                tNextY = d.Y != 0 ? (g.Y0 + (iy + (d.Y > 0 ? 1 : 0)) * cell - o.Y) / d.Y : double.PositiveInfinity;
+                continue;
+            }
             double cellEnd = Math.Min(Math.Min(tNextX, tNextY), tExit);
             // lowest point of the ray inside the cell: nothing to hit if it passes above every object there
             double zLow = o.Z + (d.Z > 0 ? tCell : cellEnd) * d.Z;
@@ -164,6 +184,13 @@ internal sealed class SceneRayCaster
     void TestPrimitive(int i, Vec3 o, Vec3 d, ref double best, ref int prim, ref int face)
     {
         ref readonly var p = ref _prims[i];
+        // cheap rejection first (no division): in plan, the ray's line misses the object's bounding circle,
+        // or the circle lies wholly behind the origin
+        double rx = p.X - o.X, ry = p.Y - o.Y, r2 = p.Radius2;
+        double along = rx * d.X + ry * d.Y, planar = d.X * d.X + d.Y * d.Y;
+        double cross = rx * d.Y - ry * d.X;
+        if (cross * cross > r2 * planar) return;
+        if (along < 0 && along * along > r2 * planar) return;
         double t; int f;
         switch (p.Kind)
         {

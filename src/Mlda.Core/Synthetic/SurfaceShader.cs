@@ -66,10 +66,11 @@ internal sealed class SurfaceShader
     Rgb Road(double s, double d, double fp)
     {
         // asphalt: grain from 3 mm up, large repair patches and tyre-polished bands
-        double grain = Fbm(s, d, _seed ^ 0xa5a5u, 2.0, fp, 9, 0.62);
-        double patches = Fbm(s, d, _seed ^ 0x1234u, 0.06, fp, 3, 0.5);
+        // a flat spectrum (gain 0.85): millimetre grain stays visible next to the decimetre blotches
+        double grain = Fbm(s, d, _seed ^ 0xa5a5u, 2.0, fp, 9, 0.85);
+        double patches = Fbm(s, d, _seed ^ 0x1234u, 0.08, fp, 2, 0.5);
         double wheel = 0.03 * Math.Cos((d + 1.75 - 0.8) * Math.PI / 0.8) * Box(Math.Abs(d), 0.3, 3.0, fp);
-        double g = 0.30 + 0.07 * grain + 0.05 * patches + wheel;
+        double g = 0.30 + 0.055 * grain + 0.05 * patches + wheel;
         var asphalt = new Rgb(g, g, g * 1.03);
         // markings: dashed centre line, solid lines between lanes and parking strips
         double lane = _scene.LaneWidth;
@@ -94,7 +95,7 @@ internal sealed class SurfaceShader
         int side = d > 0 ? 1 : -1;
         double edge = _scene.RoadHalfWidth + _scene.SidewalkWidth(side);
         double ad = Math.Abs(d);
-        double n = Fbm(s, d, _seed ^ 0x3141u, 1.5, fp, 8, 0.6);
+        double n = Fbm(s, d, _seed ^ 0x3141u, 1.5, fp, 8, 0.75);
         // paving slabs 0.4 m with dark joints and a per-slab shade
         const double slab = 0.4;
         double joints = Math.Clamp(Lines(s, slab, 0.01, fp) + Lines(d, slab, 0.01, fp), 0, 1);
@@ -176,7 +177,7 @@ internal sealed class SurfaceShader
         if ((p.Variant & 1) == 0)
         {
             // plaster: fine roughness plus large soft stains running down from the roof
-            double n = Fbm(u, v, p.Seed, 1.0, fp, 9, 0.6);
+            double n = Fbm(u, v, p.Seed, 1.0, fp, 9, 0.75);
             double stain = Fbm(u * 1.5, v * 0.3, p.Seed ^ 0x55u, 0.3, fp, 3);
             return (0.92 + 0.12 * n + 0.06 * stain) * c;
         }

@@ -51,6 +51,10 @@ internal static class ValueNoise
         return Math.Clamp(limit / f - 1.0, 0.0, 1.0);
     }
 
+    /// <summary>Frequency ratio between octaves: 2.6 rather than the usual 2 covers the band from decimetres to
+    /// millimetres with a third fewer octaves (the dominant cost of shading).</summary>
+    const double Lacunarity = 2.6;
+
     /// <summary>Fractal sum of value noise from <paramref name="baseFreq"/> upwards, band-limited; roughly in [-1, 1].
     /// Each octave is rotated (about 37 degrees) so lattice axes do not line up.</summary>
     public static double Fbm(double x, double y, uint seed, double baseFreq, double footprint, int octaves, double gain = 0.5)
@@ -62,7 +66,7 @@ internal static class ValueNoise
             if (w <= 0) break;
             sum += amp * w * Value(x * f, y * f, seed + (uint)o * 1013u);
             (x, y) = (0.8 * x - 0.6 * y, 0.6 * x + 0.8 * y);
-            f *= 2.03;
+            f *= Lacunarity;
             amp *= gain;
         }
         return sum;
@@ -77,7 +81,7 @@ internal static class ValueNoise
             if (w <= 0) break;
             sum += amp * w * Value(x * f, y * f, z * f, seed + (uint)o * 1013u);
             (x, y) = (0.8 * x - 0.6 * y, 0.6 * x + 0.8 * y);
-            f *= 2.03;
+            f *= Lacunarity;
             amp *= gain;
         }
         return sum;
