@@ -18,6 +18,7 @@ public static class BenchCommand
         var poseEncoder = new Option<string>("--pose-encoder") { Description = "mlda (reference) or light", DefaultValueFactory = _ => "mlda" };
         poseEncoder.AcceptOnlyFromAmong("mlda", "light");
         var command = new Command("bench", "latency and throughput benchmarks");
+        command.Subcommands.Add(BenchSynth.Create()); // `mlda bench synth`: the synthetic renderer
         foreach (var o in new Option[] { networks, sizes, batch, repeats, threads, poseEncoder }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
