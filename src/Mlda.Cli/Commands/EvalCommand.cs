@@ -55,7 +55,8 @@ public static class EvalCommand
 
     static IReadOnlyList<FloatMap> LoadGroundTruth(string dataRoot, IReadOnlyList<SplitEntry> entries, string splitPath, string? gtPath, CancellationToken ct)
     {
-        if (gtPath is null) return GroundTruthSet.Generate(dataRoot, entries, splitPath, new ConsoleProgress(), ct);
+        // Made per image during the evaluation, so the 697 maps of the eigen split are never all in memory.
+        if (gtPath is null) return GroundTruthSet.Open(dataRoot, entries, splitPath);
         var maps = GroundTruthSet.Read(gtPath);
         if (maps.Count != entries.Count) throw new InputException(gtPath, $"{maps.Count} ground-truth maps, but {splitPath} has {entries.Count} lines");
         return maps;
@@ -67,9 +68,11 @@ public static class EvalCommand
     {
         Console.WriteLine("-> Evaluating");
         Console.WriteLine(EvaluationReport.ModeLine(options));
+        if (groundTruth.Count != disparities.Count)
+            throw new InputException(null, $"{disparities.Count} disparities for {groundTruth.Count} ground-truth maps");
         var result = mirrored is null
-            ? EigenEvaluation.Evaluate(groundTruth, disparities, options, null, ct)
-            : EigenEvaluation.EvaluatePostProcessed(groundTruth, disparities, mirrored, options, null, ct);
+            ? EigenEvaluation.Evaluate(groundTruth, disparities, options, new ConsoleProgress(), ct)
+            : EigenEvaluation.EvaluatePostProcessed(groundTruth, disparities, mirrored, options, new ConsoleProgress(), ct);
         Console.Write(EvaluationReport.Table(result));
         return result;
     }

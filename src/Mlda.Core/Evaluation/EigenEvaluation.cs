@@ -23,7 +23,10 @@ public static class EigenEvaluation
     public static (int Top, int Bottom, int Left, int Right) EigenCrop(int height, int width) =>
         ((int)(0.40810811 * height), (int)(0.99189189 * height), (int)(0.03594771 * width), (int)(0.96405229 * width));
 
-    /// <summary>Evaluates float32 disparities (an external <c>.npy</c>, or a model's output).</summary>
+    /// <summary>
+    /// Evaluates float32 disparities (an external <c>.npy</c>, or a model's output). Each ground-truth map is read
+    /// once, so <paramref name="groundTruth"/> may make maps on demand (<see cref="Kitti.GroundTruthSet.Open"/>).
+    /// </summary>
     public static EvaluationResult Evaluate(
         IReadOnlyList<FloatMap> groundTruth, IReadOnlyList<FloatMap> disparities, EvaluationOptions options,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
@@ -77,13 +80,21 @@ public static class EigenEvaluation
         var ratios = new double[groundTruth.Count];
         int done = 0;
         // Images are independent; results are stored by index, so the outcome does not depend on scheduling.
-        Parallel.For(0, groundTruth.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        try
         {
-            var (m, r) = image(i);
-            perImage[i] = m;
-            ratios[i] = r ?? double.NaN;
-            progress?.Report(new ProgressUpdate("evaluate", Interlocked.Increment(ref done), groundTruth.Count));
-        });
+            Parallel.For(0, groundTruth.Count, new ParallelOptions { CancellationToken = ct }, i =>
+            {
+                var (m, r) = image(i);
+                perImage[i] = m;
+                ratios[i] = r ?? double.NaN;
+                progress?.Report(new ProgressUpdate("evaluate", Interlocked.Increment(ref done), groundTruth.Count));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<InputException>().FirstOrDefault() is { } bad)
+        {
+            // Ground truth made on demand (GroundTruthSet.Open) can meet a bad scan inside a worker.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(bad);
+        }
         var mean = DepthMetrics.Mean(perImage);
         if (options.Mode == EvaluationMode.Stereo) return new EvaluationResult(options, mean, perImage, [], null, null);
         // ratios are float32 for float32 inputs (np.median of float32 / np.median of float32) and float64 after

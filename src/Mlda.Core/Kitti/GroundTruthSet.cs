@@ -20,31 +20,14 @@ public static class GroundTruthSet
     public static IReadOnlyList<FloatMap> Generate(string dataRoot, IReadOnlyList<SplitEntry> split, string splitPath,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(dataRoot)) throw new InputException(dataRoot, "KITTI raw data folder not found");
-        if (split.Count == 0) throw new InputException(splitPath, "the split file has no lines");
-        var calibrations = new Dictionary<string, CameraCalibration>(StringComparer.Ordinal);
-        var scans = new string[split.Count];
-        for (int i = 0; i < split.Count; i++)
-        {
-            var e = split[i];
-            var dateDir = KittiRawLayout.CalibrationDir(dataRoot, e.Folder);
-            if (!calibrations.ContainsKey(e.Date))
-            {
-                if (!File.Exists(Path.Combine(dateDir, CameraCalibration.CamToCamFile)))
-                    throw new InputException(splitPath, $"no calibration for '{e.Folder}': {Path.Combine(dateDir, CameraCalibration.CamToCamFile)} not found", e.Line);
-                calibrations[e.Date] = CameraCalibration.Load(dateDir);
-            }
-            scans[i] = KittiRawLayout.VelodynePath(dataRoot, e.Folder, e.FrameIndex);
-            if (!File.Exists(scans[i]))
-                throw new InputException(splitPath, $"frame {e.FrameIndex} of '{e.Folder}' has no Velodyne scan ({scans[i]} not found)", e.Line);
-        }
+        var lazy = Open(dataRoot, split, splitPath);
         var maps = new FloatMap[split.Count];
         int done = 0;
         try
         {
             Parallel.For(0, split.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
             {
-                maps[i] = LidarGroundTruth.ForEvaluation(calibrations[split[i].Date], scans[i]);
+                maps[i] = lazy[i];
                 progress?.Report(new ProgressUpdate("ground truth", Interlocked.Increment(ref done), split.Count));
             });
         }
@@ -54,6 +37,46 @@ public static class GroundTruthSet
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(bad);
         }
         return maps;
+    }
+
+    /// <summary>
+    /// The same maps, checked up front like <see cref="Generate"/> but made when indexed and not kept: the full
+    /// eigen split (697 maps of about 1.9 MB) is then never in memory at once during an evaluation.
+    /// </summary>
+    public static IReadOnlyList<FloatMap> Open(string dataRoot, IReadOnlyList<SplitEntry> split, string splitPath)
+    {
+        if (!Directory.Exists(dataRoot)) throw new InputException(dataRoot, "KITTI raw data folder not found");
+        if (split.Count == 0) throw new InputException(splitPath, "the split file has no lines");
+        var calibrations = new Dictionary<string, CameraCalibration>(StringComparer.Ordinal);
+        var scans = new string[split.Count];
+        var calibOf = new CameraCalibration[split.Count];
+        for (int i = 0; i < split.Count; i++)
+        {
+            var e = split[i];
+            if (!calibrations.TryGetValue(e.Date, out var calib))
+            {
+                var dateDir = KittiRawLayout.CalibrationDir(dataRoot, e.Folder);
+                if (!File.Exists(Path.Combine(dateDir, CameraCalibration.CamToCamFile)))
+                    throw new InputException(splitPath, $"no calibration for '{e.Folder}': {Path.Combine(dateDir, CameraCalibration.CamToCamFile)} not found", e.Line);
+                calibrations[e.Date] = calib = CameraCalibration.Load(dateDir);
+            }
+            calibOf[i] = calib;
+            scans[i] = KittiRawLayout.VelodynePath(dataRoot, e.Folder, e.FrameIndex);
+            if (!File.Exists(scans[i]))
+                throw new InputException(splitPath, $"frame {e.FrameIndex} of '{e.Folder}' has no Velodyne scan ({scans[i]} not found)", e.Line);
+        }
+        return new OnDemand(calibOf, scans);
+    }
+
+    sealed class OnDemand(CameraCalibration[] calibrations, string[] scans) : IReadOnlyList<FloatMap>
+    {
+        public FloatMap this[int index] => LidarGroundTruth.ForEvaluation(calibrations[index], scans[index]);
+        public int Count => scans.Length;
+        public IEnumerator<FloatMap> GetEnumerator()
+        {
+            for (int i = 0; i < Count; i++) yield return this[i];
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>

@@ -110,6 +110,10 @@ public class EvalCliTests
         // a truncated scan: the .bin
         File.WriteAllText(dir["trunc.txt"], $"{ReferenceData.Folder} 0 l\n{ReferenceData.Folder} 1 l\n");
         MldaProcess.AssertBadInput(MldaProcess.Run(Export(dir["trunc.txt"])), "0000000001.bin", "not a multiple of 16");
+        Npy.Write(dir["d2.npy"], ReferenceData.Disparities(2, 6, 8));
+        MldaProcess.AssertBadInput(MldaProcess.Run("eval", "--data", root, "--split-file", dir["trunc.txt"], "--disps", dir["d2.npy"],
+            "--eval-mode", "mono", "--json", dir["m.json"]), "0000000001.bin", "not a multiple of 16");
+        Assert.False(File.Exists(dir["m.json"]));
 
         // a malformed calibration line: the calibration file and line
         var calib = File.ReadAllLines(Path.Combine(sampleDate, "calib_cam_to_cam.txt"));
