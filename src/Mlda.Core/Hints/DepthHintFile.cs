@@ -1,5 +1,6 @@
 using Mlda.Core.Imaging;
 using Mlda.Core.IO;
+using OpenCvSharp;
 
 namespace Mlda.Core.Hints;
 
@@ -21,5 +22,29 @@ public static class DepthHintFile
         if (array.Shape.Length != 3 || array.Shape[0] != 1)
             throw new InputException(path, $"depth hint must have shape (1, H, W), found ({string.Join(", ", array.Shape)})");
         return new FloatMap(array.Shape[1], array.Shape[2], array.ToFloat32());
+    }
+
+    /// <summary>
+    /// The hint as the training loader uses it (depth-hints / MLDA <c>mono_dataset.py</c>): <c>np.load(p)[0]</c>,
+    /// mirrored when the training image is (<paramref name="flip"/>), then
+    /// <c>cv2.resize(hint, (width, height), interpolation=cv2.INTER_NEAREST)</c>, in that order.
+    /// </summary>
+    public static FloatMap ReadForTraining(string path, int width, int height, bool flip)
+    {
+        var hint = Read(path);
+        using var mat = new Mat(hint.Height, hint.Width, MatType.CV_32FC1);
+        mat.SetArray(hint.Values);
+        if (flip) Cv2.Flip(mat, mat, FlipMode.Y);
+        if (hint.Width == width && hint.Height == height)
+        {
+            var same = new FloatMap(height, width);
+            mat.GetArray(out float[] values);
+            values.CopyTo(same.Values, 0);
+            return same;
+        }
+        using var resized = new Mat();
+        Cv2.Resize(mat, resized, new Size(width, height), 0, 0, InterpolationFlags.Nearest);
+        resized.GetArray(out float[] result);
+        return new FloatMap(height, width, result);
     }
 }

@@ -157,6 +157,30 @@ public class DepthHintJobTests(ITestOutputHelper output)
         Assert.Contains("bad.npy", Assert.Throws<InputException>(() => DepthHintFile.Read(dir["bad.npy"])).Message);
     }
 
+    [Fact]
+    public void Hint_reads_for_training_as_the_reference_loader()
+    {
+        using var dir = new TempDir();
+        var map = new FloatMap(320, 1024);
+        for (int y = 0; y < 320; y++)
+            for (int x = 0; x < 1024; x++)
+                map[y, x] = y * 1024 + x;
+        DepthHintFile.Write(dir["h.npy"], map);
+        foreach (var flip in new[] { false, true })
+        {
+            var r = DepthHintFile.ReadForTraining(dir["h.npy"], 640, 192, flip);
+            Assert.Equal((192, 640), (r.Height, r.Width));
+            for (int y = 0; y < 192; y += 7)
+                for (int x = 0; x < 640; x += 5)
+                {
+                    // OpenCV INTER_NEAREST: source index floor(dst · src/dst), applied after the flip.
+                    int sy = (int)Math.Floor(y * 320 / 192.0), sx = (int)Math.Floor(x * 1024 / 640.0);
+                    Assert.Equal(map[sy, flip ? 1023 - sx : sx], r[y, x]);
+                }
+        }
+        Assert.Equal(map.Values, DepthHintFile.ReadForTraining(dir["h.npy"], 1024, 320, false).Values);
+    }
+
     /// <summary>Progress recorded synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
     sealed class SyncProgress(List<ProgressUpdate> updates) : IProgress<ProgressUpdate>
     {

@@ -69,8 +69,10 @@ public class PilResizeTests
         var image = new ByteImage(375, 1242, 3);
         for (int i = 0; i < image.Pixels.Length; i += 3) (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]) = (0, 128, 255);
         var r = PilResize.Lanczos(image, width, height);
+        int wrong = 0;
         for (int i = 0; i < r.Pixels.Length; i += 3)
-            Assert.Equal((0, 128, 255), (r.Pixels[i], r.Pixels[i + 1], r.Pixels[i + 2]));
+            if ((r.Pixels[i], r.Pixels[i + 1], r.Pixels[i + 2]) != (0, 128, 255)) wrong++;
+        Assert.Equal(0, wrong);
     }
 
     [Fact]
