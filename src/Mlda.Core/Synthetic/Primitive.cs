@@ -24,6 +24,8 @@ internal readonly record struct Primitive(
     /// <summary>Squared radius of the object's bounding circle in plan, for a division-free rejection test.</summary>
     public double Radius2 { get; } = Kind is PrimitiveKind.Cylinder or PrimitiveKind.Sphere ? Hx * Hx : Hx * Hx + Hy * Hy;
 
+    public double Radius { get; } = Math.Sqrt(Kind is PrimitiveKind.Cylinder or PrimitiveKind.Sphere ? Hx * Hx : Hx * Hx + Hy * Hy);
+
     /// <summary>Axis-aligned footprint in the world xy plane, for the grid.</summary>
     public (double MinX, double MinY, double MaxX, double MaxY) Bounds2D()
     {

@@ -131,6 +131,7 @@ internal sealed class SceneRayCaster
         double tNextX = d.X != 0 ? (g.X0 + (ix + (d.X > 0 ? 1 : 0)) * cell - o.X) / d.X : double.PositiveInfinity;
         double tNextY = d.Y != 0 ? (g.Y0 + (iy + (d.Y > 0 ? 1 : 0)) * cell - o.Y) / d.Y : double.PositiveInfinity;
         double tCell = tEnter;
+        double planarLength = Math.Sqrt(d.X * d.X + d.Y * d.Y);
         while (true)
         {
             if (d.Z > 0 && o.Z + tCell * d.Z > g.BlockTop(ix >> SceneGrid.BlockShift, iy >> SceneGrid.BlockShift))
@@ -161,7 +162,7 @@ internal sealed class SceneRayCaster
                 foreach (int i in g.Items(ix, iy))
                 {
                     if (i == prim) continue; // already the best: testing it again cannot improve
-                    TestPrimitive(i, o, d, ref best, ref prim, ref face);
+                    TestPrimitive(i, o, d, planarLength, ref best, ref prim, ref face);
                 }
             }
             if (best <= cellEnd || cellEnd >= tExit) return;
@@ -181,16 +182,17 @@ internal sealed class SceneRayCaster
         }
     }
 
-    void TestPrimitive(int i, Vec3 o, Vec3 d, ref double best, ref int prim, ref int face)
+    void TestPrimitive(int i, Vec3 o, Vec3 d, double planarLength, ref double best, ref int prim, ref int face)
     {
         ref readonly var p = ref _prims[i];
         // cheap rejection first (no division): in plan, the ray's line misses the object's bounding circle,
-        // or the circle lies wholly behind the origin
+        // or the circle lies wholly behind the origin or wholly beyond the nearest hit so far
         double rx = p.X - o.X, ry = p.Y - o.Y, r2 = p.Radius2;
         double along = rx * d.X + ry * d.Y, planar = d.X * d.X + d.Y * d.Y;
         double cross = rx * d.Y - ry * d.X;
         if (cross * cross > r2 * planar) return;
         if (along < 0 && along * along > r2 * planar) return;
+        if (along - p.Radius * planarLength > best * planar) return;
         double t; int f;
         switch (p.Kind)
         {
@@ -199,7 +201,7 @@ internal sealed class SceneRayCaster
             case PrimitiveKind.Sphere: t = IntersectSphere(p, o, d, best); f = 0; break;
             default:
                 if (IntersectBox(p, o, d, best, out _, inside: true) < best)
-                    for (int k = 1; k <= p.Variant; k++) TestPrimitive(i + k, o, d, ref best, ref prim, ref face);
+                    for (int k = 1; k <= p.Variant; k++) TestPrimitive(i + k, o, d, planarLength, ref best, ref prim, ref face);
                 return;
         }
         if (t < best) { best = t; prim = i; face = f; }
