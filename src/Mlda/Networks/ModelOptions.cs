@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Mlda.Networks;
 
 /// <summary>
@@ -14,6 +16,7 @@ public sealed record ModelOptions(
     int[]? Scales = null)
 {
     /// <summary>The disparity scales the decoder outputs: <see cref="Scales"/>, or the reference's 0..3.</summary>
+    [JsonIgnore]
     public int[] EffectiveScales => Scales ?? [0, 1, 2, 3];
 
     /// <summary>Throws <see cref="ArgumentException"/> for a size the encoder cannot take or unusable scales.</summary>

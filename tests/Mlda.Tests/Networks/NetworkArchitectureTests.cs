@@ -60,3 +60,36 @@ public class NetworkArchitectureTests
         Assert.Equal(new long[] { 64, 6, 7, 7 }, nets.PoseEncoder.Module.state_dict()["encoder.conv1.weight"].shape);
     }
 }
+
+public class ModelOptionsTests
+{
+    [Fact]
+    public void Options_round_trip_through_json_with_named_enums()
+    {
+        var options = new ModelOptions(96, 320, PoseEncoderKind.Light, 0.2, 80, [0, 1]);
+        var json = System.Text.Json.JsonSerializer.Serialize(options);
+        Assert.Contains("\"Light\"", json);
+        Assert.DoesNotContain("EffectiveScales", json);
+        var back = System.Text.Json.JsonSerializer.Deserialize<ModelOptions>(json)!;
+        Assert.Equal(options with { Scales = null }, back with { Scales = null });
+        Assert.Equal(new[] { 0, 1 }, back.Scales);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, new ModelOptions().EffectiveScales);
+    }
+
+    [Theory]
+    [InlineData(100, 640)]
+    [InlineData(32, 640)]
+    [InlineData(192, 0)]
+    public void Sizes_the_encoder_cannot_take_are_rejected(int height, int width) =>
+        Assert.Throws<ArgumentException>(() => new ModelOptions(height, width).Validate());
+
+    [Fact]
+    public void Scales_must_be_a_prefix_of_0_to_3()
+    {
+        Assert.Throws<ArgumentException>(() => new ModelOptions(Scales: [1, 2]).Validate());
+        new ModelOptions(Scales: [0]).Validate();
+        using var decoder = new DepthDecoder("depth", [0]);
+        Assert.DoesNotContain(decoder.state_dict().Keys, k => k.StartsWith("decoder.22.", StringComparison.Ordinal));
+        Assert.Contains("decoder.21.conv.weight", decoder.state_dict().Keys);
+    }
+}
