@@ -81,7 +81,7 @@ internal sealed class CameraRenderer
             || (row > 0 && ids[i - w] != id) || (row < h - 1 && ids[i + w] != id);
     }
 
-    static byte ToByte(double v) => (byte)Math.Clamp((int)Math.Round(v * 255.0), 0, 255);
+    static byte ToByte(double v) => (byte)Math.Clamp((int)(v * 255.0 + 0.5), 0, 255); // v * 255 + 0.5 truncated: round half up; negatives clamp to 0
 
     Rgb Sample(Vec3 origin, Vec3 right, Vec3 down, Vec3 forward, double u, double v, out int id, out double z)
     {
