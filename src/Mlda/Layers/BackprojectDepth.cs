@@ -30,7 +30,13 @@ public sealed class BackprojectDepth : nn.Module<Tensor, Tensor, Tensor>
         long b = depth.shape[0];
         if (depth.shape[2] != _height || depth.shape[3] != _width)
             throw new ArgumentException($"depth is {depth.shape[2]}x{depth.shape[3]}, layer built for {_height}x{_width}");
-        if (_pixels.device != depth.device) _pixels = _pixels.to(depth.device);
+        if (_pixels.device_type != depth.device_type || _pixels.device_index != depth.device_index)
+        {
+            // The moved copy must outlive the caller's dispose scope: it is this layer's, like a buffer.
+            var moved = _pixels.to(depth.device).DetachFromDisposeScope();
+            _pixels.Dispose();
+            _pixels = moved;
+        }
         var rays = matmul(invK.narrow(1, 0, 3).narrow(2, 0, 3), _pixels.expand(b, 3, -1));
         var points = depth.view(b, 1, -1) * rays;
         return cat([points, ones(b, 1, points.shape[2], dtype: points.dtype, device: points.device)], 1);

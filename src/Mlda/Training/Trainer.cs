@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using Mlda.Checkpoints;
+using Mlda.Core;
+using Mlda.Core.IO;
+using Mlda.Core.Kitti;
+using Mlda.Losses;
+using Mlda.Networks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Mlda.Training;
+
+/// <summary>
+/// Self-supervised training of MLDA-Net (reference <c>trainer.py</c>, spec §6): Adam over all networks, the step
+/// schedule set at the start of each epoch, validation after every epoch (and every N steps), <c>best_weights</c>
+/// kept by the validation metric, <c>weights_&lt;epoch&gt;</c> after every epoch, and a resumable
+/// <c>models/last</c> (weights, optimiser, training state, random state) whenever the run stops, including on
+/// cancellation. A non-finite loss skips its step; a run of them restores the best weights and lowers the rate.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    public const string LastDir = "last";
+    public const string BestDir = "best_weights";
+    public const string OptionsFile = "train_options.json";
+    const string OptimizerFile = "optimizer.bin";
+    const string RandomStateFile = "torch_rng_state.bin";
+
+    readonly TrainOptions _o;
+    readonly IProgress<ProgressUpdate>? _progress;
+    readonly Action<string> _say;
+    readonly Device _device;
+    readonly KittiRawDataset _train;
+    readonly KittiRawDataset? _val;
+    readonly MldaNetworks _nets;
+    readonly Adam _optimizer;
+    readonly TrainingForward _forward;
+    readonly MetricsLog _log;
+    TrainingState _state;
+
+    public TrainOptions Options => _o;
+    public MldaNetworks Networks => _nets;
+    public KittiRawDataset TrainSet => _train;
+    public KittiRawDataset? ValSet => _val;
+
+    /// <param name="resume">continue from <c>&lt;log-dir&gt;/&lt;name&gt;/models/last</c></param>
+    /// <param name="say">one-line messages for the user (console)</param>
+    public Trainer(TrainOptions options, bool resume, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
+    {
+        options.Validate();
+        _o = options;
+        _progress = progress;
+        _say = say ?? (_ => { });
+        if (options.Threads > 0) set_num_threads(options.Threads);
+        _device = torch.device(options.Device);
+
+        var trainFile = Path.Combine(options.SplitDir, "train_files.txt");
+        if (!File.Exists(trainFile)) throw new InputException(trainFile, "training split not found (the split folder needs train_files.txt)");
+        _train = new KittiRawDataset(options.DataPath, SplitFile.Read(trainFile), options.ToDatasetOptions(groundTruth: false), isTrain: true);
+        if (_train.Count < options.BatchSize)
+            throw new InputException(trainFile, $"{_train.Count} usable items ({_train.SkippedAtBorders} skipped at sequence borders), fewer than one batch of {options.BatchSize}");
+        var valFile = Path.Combine(options.SplitDir, "val_files.txt");
+        if (File.Exists(valFile))
+        {
+            var entries = SplitFile.Read(valFile);
+            if (options.MaxValidationItems > 0) entries = entries.Take(options.MaxValidationItems).ToList();
+            var val = new KittiRawDataset(options.DataPath, entries, options.ToDatasetOptions(groundTruth: true), isTrain: false);
+            _val = val.Count > 0 ? val : null;
+        }
+
+        var last = Path.Combine(options.ModelsDir, LastDir);
+        if (resume)
+        {
+            _nets = Checkpoint.Load(last, _device, depthOnly: !options.UsesTemporal);
+            _state = TrainingState.Read(Path.Combine(last, TrainingState.FileName));
+        }
+        else
+        {
+            if (Directory.Exists(last))
+                throw new InputException(options.RunDir, "a run already exists here: pass --resume to continue it, or choose another --model-name");
+            _nets = MldaNetworks.Create(options.ToModelOptions(), options.ImageNetPretrained, options.Seed, withPose: options.UsesTemporal).To(_device);
+            _state = new TrainingState();
+        }
+        manual_seed(options.Seed);
+        _optimizer = optim.Adam(_nets.TrainableParameters(), options.LearningRate);
+        if (resume)
+        {
+            _optimizer.load_state_dict(Path.Combine(last, OptimizerFile));
+            var rng = Path.Combine(last, RandomStateFile);
+            if (File.Exists(rng)) set_rng_state(tensor(File.ReadAllBytes(rng)));
+        }
+        _forward = new TrainingForward(_nets, _train.SourceFrames, new LossOptions(options.Smoothness, options.IdentityNoise), options.NumScales);
+        Directory.CreateDirectory(options.RunDir);
+        AtomicFile.WriteAllText(Path.Combine(options.RunDir, OptionsFile), options.ToJson());
+        _log = new MetricsLog(options.RunDir);
+    }
+
+    int StepsPerEpoch(BatchLoader loader) =>
+        _o.MaxStepsPerEpoch > 0 ? Math.Min(_o.MaxStepsPerEpoch, loader.BatchesPerEpoch) : loader.BatchesPerEpoch;
+
+    public TrainingResult Run(CancellationToken ct = default)
+    {
+        var loader = new BatchLoader(_train, _o.BatchSize, shuffle: true, dropLast: true, _o.Seed, _o.Workers, _o.Prefetch);
+        int stepsPerEpoch = StepsPerEpoch(loader);
+        _say($"training on {_train.Count} items ({_train.SkippedAtBorders} skipped at sequence borders), " +
+             $"validating on {_val?.Count ?? 0}; mode {_o.Mode}{(_o.UsesHints ? " + hints" : "")}, {_o.Width}x{_o.Height}, " +
+             $"{stepsPerEpoch} steps per epoch, {_o.Epochs} epochs" +
+             (_state.GlobalStep > 0 ? $"; resuming at epoch {_state.Epoch + 1}, step {_state.GlobalStep}" : ""));
+        double firstPhotometric = double.NaN, lastPhotometric = double.NaN;
+        ValidationResult? lastVal = null;
+        int nonFiniteRun = 0;
+        var clock = Stopwatch.StartNew();
+        double trainSecondsAtStart = _state.TrainSeconds;
+
+        for (int epoch = _state.Epoch; epoch < _o.Epochs; epoch++)
+        {
+            double lr = _o.LearningRateAt(epoch) * _state.LearningRateFactor;
+            SetLearningRate(lr);
+            _nets.Train();
+            var epochClock = Stopwatch.StartNew();
+            int samplesThisEpoch = 0;
+            int startBatch = _state.Epoch == epoch ? _state.BatchInEpoch : 0;
+            int batchIndex = startBatch;
+            foreach (var cpuBatch in loader.Epoch(epoch, startBatch, ct))
+            {
+                using var batchOwner = cpuBatch;
+                if (batchIndex >= stepsPerEpoch) break;
+                if (ct.IsCancellationRequested) break;
+                using (var scope = NewDisposeScope())
+                {
+                    var batch = cpuBatch.To(_device);
+                    var output = _forward.Run(batch);
+                    var loss = output.Terms.Total;
+                    double lossValue = loss.item<float>();
+                    if (!double.IsFinite(lossValue))
+                    {
+                        _optimizer.zero_grad();
+                        nonFiniteRun++;
+                        _state = _state with { NonFiniteSkipped = _state.NonFiniteSkipped + 1 };
+                        _log.Message("warning", _state.GlobalStep, $"non-finite loss at step {_state.GlobalStep}: step skipped");
+                        if (nonFiniteRun >= _o.NonFiniteLimit)
+                        {
+                            RecoverFromDivergence(nonFiniteRun);
+                            nonFiniteRun = 0;
+                            lr = _o.LearningRateAt(epoch) * _state.LearningRateFactor;
+                            SetLearningRate(lr);
+                        }
+                    }
+                    else
+                    {
+                        nonFiniteRun = 0;
+                        _optimizer.zero_grad();
+                        loss.backward();
+                        _optimizer.step();
+                        double photometric = output.Terms.Photometric.item<float>();
+                        if (double.IsNaN(firstPhotometric)) firstPhotometric = photometric;
+                        lastPhotometric = photometric;
+                        samplesThisEpoch += cpuBatch.Size;
+                        double rate = samplesThisEpoch / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
+                        if (_state.GlobalStep % Math.Max(1, _o.LogFrequency) == 0)
+                        {
+                            var values = new Dictionary<string, double>
+                            {
+                                ["loss"] = lossValue, ["photometric"] = photometric, ["lr"] = lr, ["samples_per_s"] = rate,
+                                ["data_wait_s"] = loader.WaitSeconds,
+                            };
+                            for (int s = 0; s < output.Terms.Reprojection.Count; s++) values[$"reprojection/{s}"] = output.Terms.Reprojection[s].item<float>();
+                            for (int s = 0; s < output.Terms.HintProxy.Count; s++) values[$"hint/{s}"] = output.Terms.HintProxy[s].item<float>();
+                            _log.Write("train", _state.GlobalStep, values, epoch);
+                            _log.Image("train", "disp_0", output.Disparities[0][0], _state.GlobalStep);
+                        }
+                        _progress?.Report(new ProgressUpdate($"epoch {epoch + 1}/{_o.Epochs}", batchIndex + 1, stepsPerEpoch,
+                            $"step {_state.GlobalStep + 1} | loss {lossValue:F4} | lr {lr:G3} | {rate:F2} samples/s"));
+                    }
+                }
+                batchIndex++;
+                _state = _state with
+                {
+                    Epoch = epoch, BatchInEpoch = batchIndex, GlobalStep = _state.GlobalStep + 1,
+                    TrainSeconds = trainSecondsAtStart + clock.Elapsed.TotalSeconds,
+                };
+                if (_o.ValidateEvery > 0 && _state.GlobalStep % _o.ValidateEvery == 0 && batchIndex < stepsPerEpoch)
+                    lastVal = ValidateAndKeepBest(epoch) ?? lastVal;
+            }
+
+            if (ct.IsCancellationRequested)
+            {
+                SaveLast();
+                _say($"interrupted: saved the run at epoch {_state.Epoch + 1}, step {_state.GlobalStep} to {Path.Combine(_o.ModelsDir, LastDir)}; continue with --resume");
+                return new TrainingResult(_state, true, lastVal, _train.Count, _train.SkippedAtBorders, firstPhotometric, lastPhotometric);
+            }
+
+            lastVal = ValidateAndKeepBest(epoch) ?? lastVal;
+            _state = _state with { Epoch = epoch + 1, BatchInEpoch = 0, TrainSeconds = trainSecondsAtStart + clock.Elapsed.TotalSeconds };
+            if ((epoch + 1) % Math.Max(1, _o.SaveFrequency) == 0 || epoch + 1 == _o.Epochs)
+                Checkpoint.Save(Path.Combine(_o.ModelsDir, $"weights_{epoch}"), _nets);
+            SaveLast();
+        }
+        _state = _state with { Finished = true };
+        SaveLast();
+        _say($"done: {_state.GlobalStep} steps in {ConsoleTime(_state.TrainSeconds)}; best {_state.BestMetricName} {_state.BestMetric:F4} (epoch {_state.BestEpoch + 1})" +
+             (_state.NonFiniteSkipped > 0 ? $"; {_state.NonFiniteSkipped} non-finite steps skipped" : ""));
+        return new TrainingResult(_state, false, lastVal, _train.Count, _train.SkippedAtBorders, firstPhotometric, lastPhotometric);
+    }
+
+    static string ConsoleTime(double s) => TimeSpan.FromSeconds(s).ToString(@"h\:mm\:ss");
+
+    void SetLearningRate(double lr)
+    {
+        foreach (var g in _optimizer.ParamGroups) g.LearningRate = lr;
+    }
+
+    void RecoverFromDivergence(int run)
+    {
+        var best = Path.Combine(_o.ModelsDir, BestDir);
+        string restored = "no best weights yet, kept the current ones";
+        if (Directory.Exists(best))
+        {
+            using var bestNets = Checkpoint.Load(best, _device, depthOnly: !_o.UsesTemporal);
+            CopyWeights(bestNets, _nets);
+            restored = "restored best_weights";
+        }
+        _state = _state with { LearningRateFactor = _state.LearningRateFactor * 0.1 };
+        var message = $"{run} non-finite losses in a row: {restored} and lowered the learning rate tenfold (factor {_state.LearningRateFactor:G3})";
+        _log.Message("warning", _state.GlobalStep, message);
+        _say(message);
+    }
+
+    static void CopyWeights(MldaNetworks from, MldaNetworks to)
+    {
+        using var _ = no_grad();
+        var source = from.Named().ToDictionary(n => n.Name, n => n.Module.state_dict());
+        foreach (var (name, module) in to.Named())
+            foreach (var (key, value) in module.state_dict())
+                value.copy_(source[name][key]);
+    }
+
+    ValidationResult? ValidateAndKeepBest(int epoch)
+    {
+        if (_val is null) return null;
+        var result = Validation.Run(_val, _nets, _forward, _o.BatchSize, _device, _o.Workers);
+        _nets.Train();
+        var values = new Dictionary<string, double> { ["loss"] = result.Loss, ["photometric"] = result.Photometric };
+        if (result.RmseAvg is { } ra) { values["rmse_avg"] = ra; values["rmse_min"] = result.RmseMin!.Value; values["rmse_max"] = result.RmseMax!.Value; }
+        if (result.Eigen is not null) foreach (var (k, v) in result.Eigen) values[k] = v;
+        _log.Write("val", _state.GlobalStep, values, epoch);
+        var (name, metric) = result.Selection;
+        var summary = string.Join(", ", values.Select(kv => $"{kv.Key} {kv.Value:F4}"));
+        if (metric < _state.BestMetric)
+        {
+            _state = _state with { BestMetric = metric, BestMetricName = name, BestEpoch = epoch };
+            Checkpoint.Save(Path.Combine(_o.ModelsDir, BestDir), _nets);
+            _say($"val (epoch {epoch + 1}, step {_state.GlobalStep}): {summary}: new best {name}, saved {BestDir}");
+        }
+        else
+        {
+            _say($"val (epoch {epoch + 1}, step {_state.GlobalStep}): {summary}");
+        }
+        return result;
+    }
+
+    /// <summary>Writes models/last atomically: weights, optimiser state, random state and training state together.</summary>
+    void SaveLast()
+    {
+        var final = Path.GetFullPath(Path.Combine(_o.ModelsDir, LastDir));
+        var tmp = Path.Combine(_o.ModelsDir, $".{LastDir}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Checkpoint.Save(tmp, _nets);
+            _optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
+            using (var rng = get_rng_state()) File.WriteAllBytes(Path.Combine(tmp, RandomStateFile), rng.bytes.ToArray());
+            File.WriteAllText(Path.Combine(tmp, TrainingState.FileName), _state.ToJson());
+            var old = tmp + ".old";
+            if (Directory.Exists(final)) Directory.Move(final, old);
+            Directory.Move(tmp, final);
+            if (Directory.Exists(old)) Directory.Delete(old, true);
+        }
+        finally
+        {
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _log.Dispose();
+        _forward.Dispose();
+        _optimizer.Dispose();
+        _nets.Dispose();
+    }
+}

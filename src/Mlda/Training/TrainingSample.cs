@@ -1,0 +1,23 @@
+using Mlda.Core.Imaging;
+
+namespace Mlda.Training;
+
+/// <summary>
+/// One prepared item, CPU arrays in CHW order with values in [0, 1]. <see cref="Sources"/> and
+/// <see cref="SourcesAugmented"/> follow <see cref="SourceFrame.For"/>.
+/// </summary>
+public sealed class TrainingSample
+{
+    public required float[] Target { get; init; }                 // ("color", 0, 0)
+    public required float[] TargetAugmented { get; init; }        // ("color_aug", 0, 0)
+    public required float[][] TargetScales { get; init; }         // ("color", 0, s) for s = 1..NumScales−1
+    public required float[][] Sources { get; init; }              // ("color", f, 0)
+    public required float[][] SourcesAugmented { get; init; }     // ("color_aug", f, 0)
+    public float[]? Hint { get; init; }                           // H×W, depth in 0.1-baseline units, 0 = invalid
+    /// <summary>T[0,3] of the stereo transform: side_sign · baseline_sign · 0.1 (spec §1.1).</summary>
+    public float StereoShift { get; init; }
+    public bool Flipped { get; init; }
+    /// <summary>LiDAR ground truth at the native image size (flipped with the item), or null.</summary>
+    public FloatMap? GroundTruth { get; init; }
+    public int Index { get; init; }
+}
