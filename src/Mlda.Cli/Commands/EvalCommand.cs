@@ -17,24 +17,39 @@ public static class EvalCommand
     {
         var data = new Option<string>("--data") { Description = "KITTI raw data root", Required = true };
         var split = new Option<string>("--split-file") { Description = "split file naming the evaluated frames, in the order of the disparities", Required = true };
-        var disps = new Option<string>("--disps") { Description = "float32 (N,H,W) .npy of predicted disparities in split order (monodepth2 --ext_disp_to_eval)", Required = true };
+        var disps = new Option<string?>("--disps") { Description = "float32 (N,H,W) .npy of predicted disparities in split order (monodepth2 --ext_disp_to_eval)" };
+        var weights = new Option<string?>("--weights") { Description = "a trained model folder (e.g. <log-dir>/<name>/models/best_weights) to predict the disparities with, instead of --disps" };
         var mode = new Option<string>("--eval-mode") { Description = "mono: per-image median scaling; stereo: x5.4", Required = true };
         mode.AcceptOnlyFromAmong("mono", "stereo");
-        var post = new Option<bool>("--post-process") { Description = "--disps holds 2N maps: the N disparities, then those predicted for the mirrored images (still mirrored)" };
+        var post = new Option<bool>("--post-process") { Description = "flip post-processing: with --weights the mirrored images are predicted too; --disps then holds 2N maps: the N disparities, then those predicted for the mirrored images (still mirrored)" };
         var json = new Option<string?>("--json") { Description = "also write the metrics (and per-image metrics) to this JSON file" };
         var mask = new Option<string>("--mask") { Description = "eigen: 1e-3<gt<80 and the Eigen crop (eigen split); valid: gt>0 only (other splits)", DefaultValueFactory = _ => "eigen" };
         mask.AcceptOnlyFromAmong("eigen", "valid");
         var gt = new Option<string?>("--gt") { Description = "ground truth from `mlda export-gt` for this split, instead of regenerating it from the scans" };
         var command = new Command("eval", "Eigen-protocol evaluation of a model or of external disparities");
-        foreach (var o in new Option[] { data, split, disps, mode, post, json, mask, gt }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, split, disps, weights, mode, post, json, mask, gt }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var splitPath = pr.GetValue(split)!;
             var entries = SplitFile.Read(splitPath);
-            var dispPath = pr.GetValue(disps)!;
+            var dispPath = pr.GetValue(disps);
+            var weightsPath = pr.GetValue(weights);
+            if ((dispPath is null) == (weightsPath is null)) throw new InputException(splitPath, "give exactly one of --disps and --weights");
             bool postProcess = pr.GetValue(post);
-            Console.WriteLine($"-> Loading predictions from {dispPath}");
-            var external = ExternalDisparities.Read(dispPath, entries.Count, splitPath, postProcess);
+            ExternalDisparities external;
+            if (weightsPath is not null)
+            {
+                Console.WriteLine($"-> Loading weights from {weightsPath}");
+                using var predictor = Mlda.Evaluation.DepthPredictor.Load(weightsPath);
+                Console.WriteLine($"-> Computing predictions with size {predictor.Options.Width}x{predictor.Options.Height}");
+                var (predicted, mirroredPredicted) = predictor.PredictSplit(pr.GetValue(data)!, entries, postProcess, progress: new ConsoleProgress(), ct: ct);
+                external = new ExternalDisparities(predicted, mirroredPredicted);
+            }
+            else
+            {
+                Console.WriteLine($"-> Loading predictions from {dispPath}");
+                external = ExternalDisparities.Read(dispPath!, entries.Count, splitPath, postProcess);
+            }
             var options = new EvaluationOptions(
                 pr.GetValue(mode) == "stereo" ? EvaluationMode.Stereo : EvaluationMode.Mono,
                 pr.GetValue(mask) == "valid" ? EvaluationMask.ValidGroundTruth : EvaluationMask.Eigen);
@@ -44,7 +59,7 @@ public static class EvalCommand
                 EvaluationReport.WriteJson(jsonPath, result, new Dictionary<string, string>
                 {
                     ["split_file"] = Path.GetFullPath(splitPath),
-                    ["disparities"] = Path.GetFullPath(dispPath),
+                    [weightsPath is null ? "disparities" : "weights"] = Path.GetFullPath(weightsPath ?? dispPath!),
                     ["post_process"] = postProcess ? "true" : "false",
                 });
             Console.WriteLine("\n-> Done!");

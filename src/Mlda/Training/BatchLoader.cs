@@ -36,7 +36,7 @@ public sealed class BatchLoader
     public int[] Order(int epoch)
     {
         var order = Enumerable.Range(0, _dataset.Count).ToArray();
-        if (_shuffle) new Random(HashCode.Combine(_seed, epoch, 0x5eed)).Shuffle(order);
+        if (_shuffle) new Random(ItemSeed.Of(_seed, epoch, -1)).Shuffle(order);
         return order;
     }
 
@@ -69,7 +69,7 @@ public sealed class BatchLoader
                     int from = b * _batchSize, to = Math.Min(order.Length, from + _batchSize);
                     var samples = new List<TrainingSample>(to - from);
                     for (int i = from; i < to; i++)
-                        samples.Add(_dataset.Get(order[i], new Random(HashCode.Combine(_seed, epoch, i))));
+                        samples.Add(_dataset.Get(order[i], new Random(ItemSeed.Of(_seed, epoch, i))));
                     var batch = TrainingBatch.Collate(samples, _dataset.Options.Height, _dataset.Options.Width);
                     batch.PrepareSeconds = clock.Elapsed.TotalSeconds;
                     ready[b] = batch;

@@ -116,6 +116,7 @@ public sealed record TrainOptions
     {
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // the best metric starts at +Infinity
         Converters = { new JsonStringEnumConverter() },
     };
 

@@ -106,7 +106,7 @@ public sealed class Trainer : IDisposable
              $"validating on {_val?.Count ?? 0}; mode {_o.Mode}{(_o.UsesHints ? " + hints" : "")}, {_o.Width}x{_o.Height}, " +
              $"{stepsPerEpoch} steps per epoch, {_o.Epochs} epochs" +
              (_state.GlobalStep > 0 ? $"; resuming at epoch {_state.Epoch + 1}, step {_state.GlobalStep}" : ""));
-        double firstPhotometric = double.NaN, lastPhotometric = double.NaN;
+        var photometricHistory = new List<double>();
         ValidationResult? lastVal = null;
         int nonFiniteRun = 0;
         var clock = Stopwatch.StartNew();
@@ -153,8 +153,7 @@ public sealed class Trainer : IDisposable
                         loss.backward();
                         _optimizer.step();
                         double photometric = output.Terms.Photometric.item<float>();
-                        if (double.IsNaN(firstPhotometric)) firstPhotometric = photometric;
-                        lastPhotometric = photometric;
+                        photometricHistory.Add(photometric);
                         samplesThisEpoch += cpuBatch.Size;
                         double rate = samplesThisEpoch / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
                         if (_state.GlobalStep % Math.Max(1, _o.LogFrequency) == 0)
@@ -187,7 +186,7 @@ public sealed class Trainer : IDisposable
             {
                 SaveLast();
                 _say($"interrupted: saved the run at epoch {_state.Epoch + 1}, step {_state.GlobalStep} to {Path.Combine(_o.ModelsDir, LastDir)}; continue with --resume");
-                return new TrainingResult(_state, true, lastVal, _train.Count, _train.SkippedAtBorders, firstPhotometric, lastPhotometric);
+                return new TrainingResult(_state, true, lastVal, _train.Count, _train.SkippedAtBorders, photometricHistory);
             }
 
             lastVal = ValidateAndKeepBest(epoch) ?? lastVal;
@@ -200,7 +199,7 @@ public sealed class Trainer : IDisposable
         SaveLast();
         _say($"done: {_state.GlobalStep} steps in {ConsoleTime(_state.TrainSeconds)}; best {_state.BestMetricName} {_state.BestMetric:F4} (epoch {_state.BestEpoch + 1})" +
              (_state.NonFiniteSkipped > 0 ? $"; {_state.NonFiniteSkipped} non-finite steps skipped" : ""));
-        return new TrainingResult(_state, false, lastVal, _train.Count, _train.SkippedAtBorders, firstPhotometric, lastPhotometric);
+        return new TrainingResult(_state, false, lastVal, _train.Count, _train.SkippedAtBorders, photometricHistory);
     }
 
     static string ConsoleTime(double s) => TimeSpan.FromSeconds(s).ToString(@"h\:mm\:ss");
@@ -235,6 +234,15 @@ public sealed class Trainer : IDisposable
                 value.copy_(source[name][key]);
     }
 
+    /// <summary>A validation pass with the current weights (null without a val split); training mode is restored.</summary>
+    public ValidationResult? Validate()
+    {
+        if (_val is null) return null;
+        var result = Validation.Run(_val, _nets, _forward, _o.BatchSize, _device, _o.Workers);
+        _nets.Train();
+        return result;
+    }
+
     ValidationResult? ValidateAndKeepBest(int epoch)
     {
         if (_val is null) return null;
@@ -245,7 +253,8 @@ public sealed class Trainer : IDisposable
         if (result.Eigen is not null) foreach (var (k, v) in result.Eigen) values[k] = v;
         _log.Write("val", _state.GlobalStep, values, epoch);
         var (name, metric) = result.Selection;
-        var summary = string.Join(", ", values.Select(kv => $"{kv.Key} {kv.Value:F4}"));
+        var shown = new[] { "loss", "photometric", "rmse_avg", "eigen_mono/abs_rel", "eigen_stereo/abs_rel", "eigen_mono/a1" };
+        var summary = string.Join(", ", shown.Where(values.ContainsKey).Select(k => $"{k} {values[k]:F4}"));
         if (metric < _state.BestMetric)
         {
             _state = _state with { BestMetric = metric, BestMetricName = name, BestEpoch = epoch };

@@ -1,14 +1,17 @@
+using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;
 using Mlda.Layers;
 using Mlda.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mlda.Training;
 
 /// <summary>
 /// A validation pass (reference <c>Trainer.val</c>): the networks in eval mode over the whole val split without
-/// augmentation; the mean loss and photometric error, and where LiDAR exists the reference's rmse per batch
-/// (avg/min/max) and the Eigen metrics with per-image median scaling.
+/// augmentation; the mean loss and photometric error, and where LiDAR exists the reference's validation metric per
+/// batch (rmse avg/min/max, <see cref="ValidationMetric"/>) and the Eigen metrics (<see cref="EigenEvaluation"/>,
+/// per-image median scaling; plus ×5.4 stereo scaling when the run learns from stereo).
 /// </summary>
 public static class Validation
 {
@@ -20,7 +23,8 @@ public static class Validation
         double lossSum = 0, photoSum = 0;
         int items = 0;
         var rmses = new List<double>();
-        var eigen = new List<double[]>();
+        var gts = new List<FloatMap>();
+        var disps = new List<FloatMap>();
         foreach (var cpuBatch in loader.Epoch(0))
         {
             using var owner = cpuBatch;
@@ -29,26 +33,69 @@ public static class Validation
             lossSum += output.Terms.Total.item<float>() * cpuBatch.Size;
             photoSum += output.Terms.Photometric.item<float>() * cpuBatch.Size;
             items += cpuBatch.Size;
-            if (cpuBatch.GroundTruth.All(g => g is null)) continue;
-            var disps = ScaledDisparities(output.Disparities[0], nets.Options);
-            if (ValidationMetrics.ReferenceBatchRmse(disps, cpuBatch.GroundTruth) is { } r) rmses.Add(r);
-            for (int i = 0; i < disps.Count; i++)
-                if (cpuBatch.GroundTruth[i] is { } gt && ValidationMetrics.Eigen(disps[i], gt) is { } m) eigen.Add(m.Metrics);
+            var withGt = Enumerable.Range(0, cpuBatch.Size).Where(i => cpuBatch.GroundTruth[i] is not null).ToArray();
+            if (withGt.Length == 0) continue;
+            var batchDisps = ScaledDisparities(output.Disparities[0], nets.Options);
+            var depth375 = ReferenceDepth(output.Disparities[0], nets.Options);
+            var m = ValidationMetric.Compute(
+                withGt.Select(i => depth375[i]).ToArray(),
+                withGt.Select(i => NearestTo(cpuBatch.GroundTruth[i]!, ValidationMetric.Height, ValidationMetric.Width)).ToArray());
+            if (double.IsFinite(m.Rmse)) rmses.Add(m.Rmse);
+            foreach (var i in withGt) { gts.Add(cpuBatch.GroundTruth[i]!); disps.Add(batchDisps[i]); }
         }
-        IReadOnlyDictionary<string, double>? eigenMeans = eigen.Count == 0 ? null
-            : ValidationMetrics.EigenNames.Select((n, k) => (n, eigen.Average(e => e[k]))).ToDictionary(p => p.n, p => p.Item2);
+        Dictionary<string, double>? eigen = null;
+        if (gts.Count > 0)
+        {
+            eigen = [];
+            var mono = EigenEvaluation.Evaluate(gts, disps, new EvaluationOptions(EvaluationMode.Mono)).Mean.ToArray();
+            for (int k = 0; k < DepthMetrics.Names.Count; k++) eigen["eigen_mono/" + DepthMetrics.Names[k]] = mono[k];
+            if (val.Options.UseStereo)
+            {
+                var stereo = EigenEvaluation.Evaluate(gts, disps, new EvaluationOptions(EvaluationMode.Stereo)).Mean.ToArray();
+                for (int k = 0; k < DepthMetrics.Names.Count; k++) eigen["eigen_stereo/" + DepthMetrics.Names[k]] = stereo[k];
+            }
+        }
         return new ValidationResult(items, lossSum / Math.Max(1, items), photoSum / Math.Max(1, items),
             rmses.Count > 0 ? rmses.Average() : null, rmses.Count > 0 ? rmses.Min() : null, rmses.Count > 0 ? rmses.Max() : null,
-            eigenMeans);
+            eigen);
     }
 
     /// <summary>Sigmoid disparities [B,1,H,W] to the reference's scaled disparities, one map per image.</summary>
     public static IReadOnlyList<FloatMap> ScaledDisparities(Tensor sigmoidDisparity, ModelOptions options)
     {
         using var scope = NewDisposeScope();
-        var scaled = DispToDepth.Convert(sigmoidDisparity.detach(), options.MinDepth, options.MaxDepth).ScaledDisparity.to(CPU).to(float32).contiguous();
-        long b = scaled.shape[0], h = scaled.shape[2], w = scaled.shape[3];
-        var all = scaled.data<float>().ToArray();
+        var scaled = DispToDepth.Convert(sigmoidDisparity.detach(), options.MinDepth, options.MaxDepth).ScaledDisparity;
+        return ToMaps(scaled);
+    }
+
+    /// <summary>("depth", 0, 0) upsampled bilinearly (align_corners = false) to 375×1242, as the reference's metric does.</summary>
+    static IReadOnlyList<FloatMap> ReferenceDepth(Tensor sigmoidDisparity, ModelOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var depth = DispToDepth.Convert(sigmoidDisparity.detach(), options.MinDepth, options.MaxDepth).Depth;
+        depth = nn.functional.interpolate(depth, [ValidationMetric.Height, ValidationMetric.Width], mode: InterpolationMode.Bilinear, align_corners: false);
+        return ToMaps(depth);
+    }
+
+    static IReadOnlyList<FloatMap> ToMaps(Tensor t)
+    {
+        var cpu = t.to(CPU).to(float32).contiguous();
+        long b = cpu.shape[0], h = cpu.shape[2], w = cpu.shape[3];
+        var all = cpu.data<float>().ToArray();
         return Enumerable.Range(0, (int)b).Select(i => new FloatMap((int)h, (int)w, all.AsSpan((int)(i * h * w), (int)(h * w)).ToArray())).ToArray();
+    }
+
+    /// <summary>skimage <c>resize(order=0)</c> of the ground truth to the reference metric's 375×1242 (identity at that size).</summary>
+    static FloatMap NearestTo(FloatMap gt, int height, int width)
+    {
+        if (gt.Height == height && gt.Width == width) return gt;
+        var result = new FloatMap(height, width);
+        for (int y = 0; y < height; y++)
+        {
+            int sy = Math.Min(gt.Height - 1, (int)((y + 0.5) * gt.Height / height));
+            for (int x = 0; x < width; x++)
+                result[y, x] = gt[sy, Math.Min(gt.Width - 1, (int)((x + 0.5) * gt.Width / width))];
+        }
+        return result;
     }
 }

@@ -1,0 +1,46 @@
+using Mlda.Core;
+using Mlda.Networks;
+using Mlda.Training;
+
+namespace Mlda.Tests.Training;
+
+public class TrainOptionsTests
+{
+    [Fact]
+    public void Defaults_are_the_reference_and_the_schedule_keeps_its_off_by_one()
+    {
+        var o = new TrainOptions();
+        Assert.Equal(("MS", 192, 640, 2, 10), (o.Mode, o.Height, o.Width, o.BatchSize, o.Epochs));
+        Assert.Equal(1e-4, o.LearningRateAt(0), 12);
+        Assert.Equal(1e-5, o.LearningRateAt(1), 12);
+        Assert.Equal(1e-5, o.LearningRateAt(2), 12);
+        Assert.Equal(1e-6, o.LearningRateAt(3), 12);
+        Assert.Equal(1e-9, o.LearningRateAt(9), 15);
+        var plain = o with { SchedulerOffByOne = false };
+        Assert.Equal(1e-4, plain.LearningRateAt(1), 12);
+        Assert.Equal(1e-5, plain.LearningRateAt(2), 12);
+    }
+
+    [Fact]
+    public void Json_round_trips_and_unknown_keys_are_errors_with_the_file_name()
+    {
+        using var tmp = new TempDir();
+        var o = new TrainOptions { DataPath = "d", SplitDir = "s", LogDir = "l", Mode = "S", PoseEncoder = PoseEncoderKind.Light, HintPath = "h", Width = 320, Height = 96 };
+        File.WriteAllText(tmp["a.json"], o.ToJson());
+        Assert.Equal(o, TrainOptions.Load(tmp["a.json"]));
+        Assert.Contains("\"poseEncoder\": \"Light\"", o.ToJson());
+        File.WriteAllText(tmp["b.json"], "{ \"learningRat\": 0.1 }");
+        var e = Assert.Throws<InputException>(() => TrainOptions.Load(tmp["b.json"]));
+        Assert.Contains("b.json", e.Message);
+    }
+
+    [Fact]
+    public void Options_that_cannot_run_are_refused()
+    {
+        var ok = new TrainOptions { DataPath = "d", SplitDir = "s", LogDir = "l" };
+        ok.Validate();
+        Assert.Throws<InputException>(() => (ok with { Mode = "X" }).Validate());
+        Assert.Throws<InputException>(() => (ok with { Mode = "M", HintPath = "h" }).Validate());
+        Assert.Throws<InputException>(() => (ok with { Width = 300 }).Validate());
+    }
+}
