@@ -6,7 +6,7 @@ namespace Mlda.Core.Synthetic;
 /// P_rect, the 1-based convention of the KITTI Matlab devkit that monodepth2's <c>generate_depth_map</c>
 /// undoes with <c>round(u) - 1</c>; so a LiDAR point projected by that code lands on the pixel that saw it.
 /// Anti-aliasing is adaptive: one ray at each pixel centre, then four more on a rotated grid wherever a
-/// 4-neighbour saw a different surface (textures are band-limited, so only silhouettes need it). Rows are
+/// 4-neighbour saw a different surface of a different colour (textures are band-limited, so only silhouettes need it). Rows are
 /// rendered in parallel; every sample is a pure function of its pixel, so the bytes do not depend on threads.
 /// </summary>
 internal sealed class CameraRenderer
@@ -56,7 +56,7 @@ internal sealed class CameraRenderer
             {
                 int i = row * w + col;
                 double r = colour[3 * i], g = colour[3 * i + 1], b = colour[3 * i + 2];
-                if (IsEdge(ids, w, h, row, col))
+                if (IsEdge(ids, colour, w, h, row, col))
                 {
                     foreach (var (du, dv) in RotatedGrid)
                     {
@@ -73,13 +73,25 @@ internal sealed class CameraRenderer
         return new View(rgb, depth);
     }
 
-    /// <summary>A pixel whose 4-neighbours saw another surface (a silhouette or a crease).</summary>
-    static bool IsEdge(int[] ids, int w, int h, int row, int col)
+    /// <summary>
+    /// A pixel where a 4-neighbour saw another surface with a visibly different colour (a silhouette or a
+    /// crease). Low-contrast seams (road to kerb, the faces of one wall) are left alone: aliasing there is below
+    /// a grey level or two, and skipping them roughly halves the supersampled pixels.
+    /// </summary>
+    static bool IsEdge(int[] ids, float[] colour, int w, int h, int row, int col)
     {
         int i = row * w + col, id = ids[i];
-        return (col > 0 && ids[i - 1] != id) || (col < w - 1 && ids[i + 1] != id)
-            || (row > 0 && ids[i - w] != id) || (row < h - 1 && ids[i + w] != id);
+        return (col > 0 && ids[i - 1] != id && Contrast(colour, i, i - 1))
+            || (col < w - 1 && ids[i + 1] != id && Contrast(colour, i, i + 1))
+            || (row > 0 && ids[i - w] != id && Contrast(colour, i, i - w))
+            || (row < h - 1 && ids[i + w] != id && Contrast(colour, i, i + w));
     }
+
+    const float EdgeContrast = 6f / 255f;
+
+    static bool Contrast(float[] c, int a, int b) =>
+        Math.Abs(c[3 * a] - c[3 * b]) > EdgeContrast || Math.Abs(c[3 * a + 1] - c[3 * b + 1]) > EdgeContrast
+        || Math.Abs(c[3 * a + 2] - c[3 * b + 2]) > EdgeContrast;
 
     static byte ToByte(double v) => (byte)Math.Clamp((int)(v * 255.0 + 0.5), 0, 255); // v * 255 + 0.5 truncated: round half up; negatives clamp to 0
 

@@ -20,7 +20,7 @@ internal sealed class SceneGrid
 
     /// <summary>Blocks of 2^BlockShift x 2^BlockShift cells carry the height of their tallest object too, so a
     /// rising ray skips a block it passes above in one step.</summary>
-    public const int BlockShift = 2;
+    public const int BlockShift = 1;
 
     public SceneGrid(Primitive[] prims, double cellSize)
     {
