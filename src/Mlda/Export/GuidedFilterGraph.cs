@@ -26,21 +26,20 @@ public static class GuidedFilterGraph
         var t = g.Node("Div", [a, g.Node("ReduceSum", [a], ("keepdims", 0L))]);
 
         string Mul(string p, string q) => g.Node("Mul", [p, q]);
-        string Box(string v) => BoxMean(g, v, n, h, w);
 
-        var meanA = Box(a);
-        var meanAaxy = Box(Mul(Mul(Mul(a, a), x), y));
-        var meanTax = Box(Mul(Mul(t, a), x));
-        var meanAy = Box(Mul(a, y));
-        var meanAaxx = Box(Mul(Mul(Mul(a, a), x), x));
-        var meanAx = Box(Mul(a, x));
+        // The six window means go through one box filter: stacked on the channel axis (1 + 5C channels), then split.
+        var stacked = g.Node("Concat", [a, Mul(Mul(Mul(a, a), x), y), Mul(Mul(t, a), x), Mul(a, y), Mul(Mul(Mul(a, a), x), x), Mul(a, x)], ("axis", 1L));
+        var means = g.Node("Split", [BoxMean(g, stacked, n, h, w), g.Int64s(1, channels, channels, channels, channels, channels)], 6, ("axis", 1L));
+        var (meanA, meanAaxy, meanTax, meanAy, meanAaxx, meanAx) = (means[0], means[1], means[2], means[3], means[4], means[5]);
 
         var numerator = g.Node("Sub", [meanAaxy, Mul(Mul(n, meanTax), meanAy)]);
         var denominator = g.Node("Add", [g.Node("Abs", [g.Node("Sub", [meanAaxx, Mul(Mul(n, meanTax), meanAx)])]), g.ScalarDouble("eps", AttentionGuidedFilter.Eps)]);
         var gain = g.Node("Div", [numerator, denominator]);
         var offset = g.Node("Div", [g.Node("Sub", [meanAy, Mul(gain, meanAx)]), meanA]);
-        var upGain = Upsample2x(g, Box(gain), channels, h, w);
-        var upOffset = Upsample2x(g, Box(offset), channels, h, w);
+        // Ā and b̄: one box filter and one upsampling for both.
+        var coefficients = g.Node("Concat", [gain, offset], ("axis", 1L));
+        var up = g.Node("Split", [Upsample2x(g, BoxMean(g, coefficients, n, h, w), 2 * channels, h, w), g.Int64s(channels, channels)], 2, ("axis", 1L));
+        var (upGain, upOffset) = (up[0], up[1]);
         return OnnxLayers.ToFloat(g, g.Node("Add", [Mul(upGain, hr), upOffset]));
     }
 
@@ -95,9 +94,13 @@ public static class GuidedFilterGraph
     static string Interleave(OnnxGraph g, string v, int axis, int length, long channels, long[] outShape)
     {
         _ = channels;
-        string Slice(int start, int end) => g.Node("Slice", [v, g.Int64s(start), g.Int64s(end), g.Int64s(axis)]);
-        string previous = length > 1 ? g.Node("Concat", [Slice(0, 1), Slice(0, length - 1)], ("axis", (long)axis)) : v;
-        string next = length > 1 ? g.Node("Concat", [Slice(1, length), Slice(length - 1, length)], ("axis", (long)axis)) : v;
+        // Edge-padded by one on this axis: [x0, x0 .. x(n-1), x(n-1)]; the clamped neighbours are two slices of it.
+        var pads = new long[8];
+        pads[axis] = 1;
+        pads[4 + axis] = 1;
+        var padded = g.Node("Pad", [v, g.Int64s(pads)], ("mode", "edge"));
+        string previous = g.Node("Slice", [padded, g.Int64s(0), g.Int64s(length), g.Int64s(axis)]);
+        string next = g.Node("Slice", [padded, g.Int64s(2), g.Int64s(length + 2), g.Int64s(axis)]);
         var quarter = g.ScalarDouble("quarter", 0.25);
         var threeQuarters = g.ScalarDouble("three_quarters", 0.75);
         var centre = g.Node("Mul", [v, threeQuarters]);

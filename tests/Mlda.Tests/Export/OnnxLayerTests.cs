@@ -115,6 +115,37 @@ public class OnnxLayerTests
         Assert.Equal(0, OnnxTestRunner.MaxAbsDiff(expected, OnnxTestRunner.Run(g, input)));
     }
 
+    [Theory]
+    [InlineData(2, 6, 10)]
+    [InlineData(2, 2, 6)]
+    [InlineData(1, 7, 9)]
+    public void Guided_filter_in_float64_matches_the_networks_exactly(int batch, int h, int w)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        long c = 5;
+        var lowX = randn(batch, c, h, w);
+        var lowY = randn(batch, c, h, w);
+        var highX = randn(batch, c, 2 * h, 2 * w);
+        var attention = rand(batch, 1, h, w);
+        var expected = Mlda.Networks.AttentionGuidedFilter.Apply(lowX, lowY, highX, attention);
+        var g = new OnnxGraph("gf");
+        var a = g.Input("a", null, c, h, w);
+        var b = g.Input("b", null, c, h, w);
+        var hx = g.Input("c", null, c, 2 * h, 2 * w);
+        var att = g.Input("d", null, 1, h, w);
+        g.Output(GuidedFilterGraph.Write(g, a, b, hx, att, c, h, w), "y", null, c, 2 * h, 2 * w);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(g.ToBytes("test"));
+        var values = new[] { lowX, lowY, highX, attention }.Select(t => Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(t.contiguous().data<float>().ToArray(), t.shape)).ToList();
+        using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
+        using var outputs = session.Run(run, ["a", "b", "c", "d"], values, ["y"]);
+        var actual = tensor(outputs[0].GetTensorDataAsSpan<float>().ToArray()).reshape(expected.shape);
+        // Both sides compute in float64 and round once to float32 at the end: at most one float32 step apart.
+        var diff = OnnxTestRunner.MaxAbsDiff(expected, actual);
+        Assert.True(diff <= 1e-6 * Math.Max(1, expected.abs().max().item<float>()), $"max abs difference {diff}");
+        foreach (var v in values) v.Dispose();
+    }
+
     [Fact]
     public void Channel_attention_matches_the_reference_formula()
     {
