@@ -123,7 +123,7 @@ internal sealed class SurfaceShader
                 {
                     2 or 3 => Facade(p, hit.U, hit.V, fp),
                     4 => Roof(hit.U, hit.V, p.Seed, fp),
-                    _ => Wall(p, hit.U, hit.V, fp),
+                    _ => WallSurface(p, hit.U, hit.V, fp), // side walls: plain
                 };
             case Material.CarBody:
             {
@@ -191,8 +191,6 @@ internal sealed class SurfaceShader
         var brick = (1 + tint + 0.1 * grain) * c;
         return Rgb.Lerp(brick, new Rgb(0.72, 0.70, 0.66), 0.85 * mortar);
     }
-
-    Rgb Wall(in Primitive p, double u, double v, double fp) => WallSurface(p, u, v, fp);
 
     Rgb Roof(double u, double v, uint seed, double fp)
     {
