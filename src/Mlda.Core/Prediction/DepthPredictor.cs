@@ -36,10 +36,10 @@ public sealed class DepthPredictor(IDisparityModel model, DepthScaling scaling, 
             var disp = new FloatMap(h, w, output.AsSpan(i * h * w, h * w).ToArray());
             if (flipPostProcess)
             {
-                var mirrored = DisparityPostProcess.MirrorColumns(new FloatMap(h, w, output.AsSpan((n + i) * h * w, h * w).ToArray()));
-                disp = DisparityPostProcess.Flip(disp, mirrored);
+                var mirrored = Evaluation.DisparityPostProcess.FlipHorizontal(new FloatMap(h, w, output.AsSpan((n + i) * h * w, h * w).ToArray()));
+                disp = Evaluation.DisparityPostProcess.BlendToFloat32(disp, mirrored);
             }
-            results[i] = Finish(DisparityPostProcess.ResizeBilinear(disp, images[i].Rows, images[i].Cols));
+            results[i] = Finish(InputSizeResize.Bilinear(disp, images[i].Rows, images[i].Cols));
         }
         return results;
     }

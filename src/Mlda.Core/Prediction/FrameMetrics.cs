@@ -17,7 +17,7 @@ public static class FrameMetrics
         var calib = CameraCalibration.Load(calibDir);
         var gt = LidarGroundTruth.Generate(calib, VelodyneScan.Read(velodyneFile), cam: 2, velodyneDepth: false);
         var gtResized = ResizeNearest(gt, ValidationMetric.Height, ValidationMetric.Width);
-        var pred = DisparityPostProcess.ResizeBilinear(predictedDepth, ValidationMetric.Height, ValidationMetric.Width);
+        var pred = InputSizeResize.Bilinear(predictedDepth, ValidationMetric.Height, ValidationMetric.Width);
         return ValidationMetric.Compute([pred], [gtResized]);
     }
 

@@ -30,7 +30,7 @@ public class PredictionTests
         var map = new FloatMap(6, 10, Enumerable.Range(0, 60).Select(i => (float)Math.Sin(i * 0.7)).ToArray());
         foreach (var (h, w) in new[] { (15, 31), (3, 4), (375, 1242) })
         {
-            var ours = DisparityPostProcess.ResizeBilinear(map, h, w);
+            var ours = InputSizeResize.Bilinear(map, h, w);
             var torchOut = nn.functional.interpolate(tensor(map.Values).reshape(1, 1, 6, 10), [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
             var expected = torchOut.contiguous().data<float>().ToArray();
             Assert.True(ours.Values.Zip(expected).Max(p => Math.Abs(p.First - p.Second)) < 1e-5, $"{h}x{w}");
@@ -43,11 +43,11 @@ public class PredictionTests
         int w = 40;
         var direct = new FloatMap(2, w, Enumerable.Repeat(1f, 2 * w).ToArray());
         var mirrored = new FloatMap(2, w, Enumerable.Repeat(3f, 2 * w).ToArray());
-        var blended = DisparityPostProcess.Flip(direct, mirrored);
+        var blended = Mlda.Core.Evaluation.DisparityPostProcess.BlendToFloat32(direct, mirrored);
         Assert.Equal(3f, blended[0, 0], 5);          // left edge: the mirrored prediction
         Assert.Equal(1f, blended[1, w - 1], 5);      // right edge: the direct prediction
         Assert.Equal(2f, blended[0, w / 2], 5);      // middle: the mean
-        var same = DisparityPostProcess.Flip(direct, direct);
+        var same = Mlda.Core.Evaluation.DisparityPostProcess.BlendToFloat32(direct, direct);
         Assert.All(same.Values, v => Assert.Equal(1f, v, 5));
     }
 
