@@ -33,7 +33,8 @@ public sealed class DepthVideoWriter : IDisposable
         if (_writer is null)
         {
             _size = frame.Size();
-            _writer = new VideoWriter(_tmp, FourCC.MP4V, _fps, _size);
+            // lower-case 'mp4v' is the tag FFmpeg's mp4 muxer expects (upper case makes it warn and fall back).
+            _writer = new VideoWriter(_tmp, FourCC.FromFourChars('m', 'p', '4', 'v'), _fps, _size);
             if (!_writer.IsOpened()) throw new IOException($"{_path}: OpenCV cannot write an mp4v video");
         }
         if (frame.Size() != _size) throw new InputException(_path, $"frame {FrameCount} is {frame.Width}x{frame.Height}, the video {_size.Width}x{_size.Height}");
