@@ -38,8 +38,9 @@ public static class ExportCommand
             };
             if (pr.GetValue(images) is string path)
             {
-                var files = PredictionSource.Open(path).Files.Take(4).ToList();
-                if (PredictionSource.Open(path).Kind == SourceKind.Video) throw new InputException(path, "--verify-images takes images, not a video");
+                var source = PredictionSource.Open(path);
+                if (source.Kind == SourceKind.Video) throw new InputException(path, "--verify-images takes images, not a video");
+                var files = source.Files.Take(4).ToList();
                 var real = ExportVerifier.RealImages(files, h, w);
                 checks.Add(ExportVerifier.Compare(nets, outDir, $"real ({Path.GetFileName(files[0])})", real.AsSpan(0, 3 * h * w).ToArray(), 1));
                 if (files.Count > 1) checks.Add(ExportVerifier.Compare(nets, outDir, $"real ({files.Count} images)", real, files.Count));
