@@ -40,10 +40,11 @@ public static class TrainCommand
         var maxSteps = new Option<int?>("--max-steps-per-epoch") { Description = "cut epochs short (quick runs)" };
         var valEvery = new Option<int?>("--validate-every") { Description = "also validate every N steps" };
         var logFreq = new Option<int?>("--log-frequency") { Description = "write metrics every N steps (default 250)" };
+        var timeLimit = new Option<double?>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress" };
         var benchmark = new Option<int?>("--benchmark") { Description = "time N training steps at the given size (random images unless --data/--split-dir) and exit" };
         command.Options.Add(benchmark);
         foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, step, height, width,
-                                         seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq })
+                                         seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit })
             command.Options.Add(o);
 
         command.SetAction(pr => CommandRunner.Run(ct =>
@@ -90,6 +91,7 @@ public static class TrainCommand
             if (pr.GetValue(maxSteps) is { } ms) o = o with { MaxStepsPerEpoch = ms };
             if (pr.GetValue(valEvery) is { } ve) o = o with { ValidateEvery = ve };
             if (pr.GetValue(logFreq) is { } lf) o = o with { LogFrequency = lf };
+            if (pr.GetValue(timeLimit) is { } tl) o = o with { TimeLimitMinutes = tl };
             if (pr.GetValue(benchmark) is { } n)
             {
                 if (o.Threads > 0) TorchSharp.torch.set_num_threads(o.Threads);

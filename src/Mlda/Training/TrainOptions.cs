@@ -54,6 +54,12 @@ public sealed record TrainOptions
     /// <summary>Intra-op threads for TorchSharp; 0 leaves its default.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Stop after this many minutes of training (0 = no limit): the epoch in progress ends early, is validated and
+    /// saved, and the run counts as finished. A guard for time-boxed runs such as the CPU configuration.
+    /// </summary>
+    public double TimeLimitMinutes { get; init; }
+
     // Data loading.
     public int Workers { get; init; } = 2;
     public int Prefetch { get; init; } = 4;

@@ -121,11 +121,17 @@ public sealed class Trainer : IDisposable
             int samplesThisEpoch = 0;
             int startBatch = _state.Epoch == epoch ? _state.BatchInEpoch : 0;
             int batchIndex = startBatch;
+            bool timeUp = false;
             foreach (var cpuBatch in loader.Epoch(epoch, startBatch, ct))
             {
                 using var batchOwner = cpuBatch;
                 if (batchIndex >= stepsPerEpoch) break;
                 if (ct.IsCancellationRequested) break;
+                if (_o.TimeLimitMinutes > 0 && trainSecondsAtStart + clock.Elapsed.TotalSeconds >= _o.TimeLimitMinutes * 60)
+                {
+                    timeUp = true;
+                    break;
+                }
                 using (var scope = NewDisposeScope())
                 {
                     var batch = cpuBatch.To(_device);
@@ -194,6 +200,11 @@ public sealed class Trainer : IDisposable
             if ((epoch + 1) % Math.Max(1, _o.SaveFrequency) == 0 || epoch + 1 == _o.Epochs)
                 Checkpoint.Save(Path.Combine(_o.ModelsDir, $"weights_{epoch}"), _nets);
             SaveLast();
+            if (timeUp)
+            {
+                _say($"time limit of {_o.TimeLimitMinutes:G} min reached during epoch {epoch + 1}: stopped after validating and saving it");
+                break;
+            }
         }
         _state = _state with { Finished = true };
         SaveLast();

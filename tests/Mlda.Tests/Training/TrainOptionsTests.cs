@@ -35,6 +35,18 @@ public class TrainOptionsTests
     }
 
     [Fact]
+    public void The_cpu_configuration_in_the_repository_loads_and_is_valid()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "configs", "cpu-synthetic.json"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var o = TrainOptions.Load(Path.Combine(dir!.FullName, "configs", "cpu-synthetic.json")) with { DataPath = "d", SplitDir = "s", LogDir = "l", HintPath = "h" };
+        o.Validate();
+        Assert.Equal(0, o.Height % 32);
+        Assert.True(o.TimeLimitMinutes is > 0 and <= 15);
+    }
+
+    [Fact]
     public void Options_that_cannot_run_are_refused()
     {
         var ok = new TrainOptions { DataPath = "d", SplitDir = "s", LogDir = "l" };
