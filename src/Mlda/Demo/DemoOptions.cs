@@ -18,6 +18,12 @@ public sealed record DemoOptions
     /// <summary>The real KITTI sample to predict on, when present (not needed for the demo).</summary>
     public string? RealSample { get; init; }
 
+    /// <summary>
+    /// Training time budget in minutes (overrides the configuration's <c>timeLimitMinutes</c>), so that the whole
+    /// demo, rendering and hints included, stays within about 15 minutes on 2 cores; 0 keeps the configuration's.
+    /// </summary>
+    public double TrainMinutes { get; init; } = 8;
+
     public int Drives { get; init; } = 3;
     public int Frames { get; init; } = 40;
     public int Seed { get; init; }

@@ -81,6 +81,7 @@ public sealed class DemoPipeline(DemoOptions options, IProgress<ProgressUpdate>?
             {
                 DataPath = Data, SplitDir = Splits, LogDir = Runs, ModelName = RunName, HintPath = Hints,
             };
+            if (options.TrainMinutes > 0) train = train with { TimeLimitMinutes = options.TrainMinutes };
             bool resume = Directory.Exists(Path.Combine(train.ModelsDir, Trainer.LastDir));
             using var trainer = new Trainer(train, resume, progress, _say);
             var result = trainer.Run(ct);
