@@ -40,11 +40,12 @@ public static class TrainCommand
         var maxSteps = new Option<int?>("--max-steps-per-epoch") { Description = "cut epochs short (quick runs)" };
         var valEvery = new Option<int?>("--validate-every") { Description = "also validate every N steps" };
         var logFreq = new Option<int?>("--log-frequency") { Description = "write metrics every N steps (default 250)" };
+        var initialDepth = new Option<double?>("--initial-depth") { Description = "start the disparity heads at this depth in network units (x5.4 = metres) instead of the reference's zero bias" };
         var timeLimit = new Option<double?>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress" };
         var benchmark = new Option<int?>("--benchmark") { Description = "time N training steps at the given size (random images unless --data/--split-dir) and exit" };
         command.Options.Add(benchmark);
         foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, step, height, width,
-                                         seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit })
+                                         seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
 
         command.SetAction(pr => CommandRunner.Run(ct =>
@@ -91,6 +92,7 @@ public static class TrainCommand
             if (pr.GetValue(maxSteps) is { } ms) o = o with { MaxStepsPerEpoch = ms };
             if (pr.GetValue(valEvery) is { } ve) o = o with { ValidateEvery = ve };
             if (pr.GetValue(logFreq) is { } lf) o = o with { LogFrequency = lf };
+            if (pr.GetValue(initialDepth) is { } idp) o = o with { InitialDepth = idp };
             if (pr.GetValue(timeLimit) is { } tl) o = o with { TimeLimitMinutes = tl };
             if (pr.GetValue(benchmark) is { } n)
             {

@@ -32,6 +32,12 @@ public sealed record TrainOptions
     public double MaxDepth { get; init; } = 100;
     public PoseEncoderKind PoseEncoder { get; init; } = PoseEncoderKind.Mlda;
     public bool ImageNetPretrained { get; init; } = true;
+    /// <summary>
+    /// Start the disparity heads at this depth (network units; × 5.4 ≈ metres) by setting their bias, instead of the
+    /// reference's zero bias (sigmoid 0.5: depth 0.2 units ≈ 1 m, far nearer than a street scene). Null = reference.
+    /// A deviation for short runs: the heads then start near plausible depths instead of having to travel there.
+    /// </summary>
+    public double? InitialDepth { get; init; }
 
     // Loss.
     public double Smoothness { get; init; }

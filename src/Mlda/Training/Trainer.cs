@@ -79,6 +79,7 @@ public sealed class Trainer : IDisposable
             if (Directory.Exists(last))
                 throw new InputException(options.RunDir, "a run already exists here: pass --resume to continue it, or choose another --model-name");
             _nets = MldaNetworks.Create(options.ToModelOptions(), options.ImageNetPretrained, options.Seed, withPose: options.UsesTemporal).To(_device);
+            if (options.InitialDepth is { } depth) SetInitialDepth(_nets, depth);
             _state = new TrainingState();
         }
         manual_seed(options.Seed);
@@ -234,6 +235,30 @@ public sealed class Trainer : IDisposable
         var message = $"{run} non-finite losses in a row: {restored} and lowered the learning rate tenfold (factor {_state.LearningRateFactor:G3})";
         _log.Message("warning", _state.GlobalStep, message);
         _say(message);
+    }
+
+    /// <summary>
+    /// Starts every disparity head at <paramref name="depth"/>: weights zero and σ(bias) the scaled disparity of that
+    /// depth. Measured at initialisation, the reference init's head outputs are far from zero and the sigmoid
+    /// saturates (an untrained 64x128 network predicts the minimum depth almost everywhere), so training first has to
+    /// climb out of a flat region; zero weights with the bias at a plausible depth start where gradients flow.
+    /// </summary>
+    public static void SetInitialDepth(MldaNetworks nets, double depth)
+    {
+        var o = nets.Options;
+        if (!(depth > o.MinDepth && depth < o.MaxDepth)) throw new InputException("initialDepth", $"must lie between {o.MinDepth} and {o.MaxDepth}, got {depth}");
+        double s = (1 / depth - 1 / o.MaxDepth) / (1 / o.MinDepth - 1 / o.MaxDepth);
+        double logit = Math.Log(s / (1 - s));
+        var heads = o.EffectiveScales.Select(k => $"decoder.{DepthDecoder.DispconvIndex(k)}.conv.").ToArray();
+        using var _ = no_grad();
+        int found = 0;
+        foreach (var (name, p) in nets.Depth.named_parameters())
+        {
+            if (!heads.Any(h => name.StartsWith(h, StringComparison.Ordinal))) continue;
+            if (name.EndsWith(".bias", StringComparison.Ordinal)) p.fill_(logit); else p.zero_();
+            found++;
+        }
+        if (found != 2 * heads.Length) throw new InvalidOperationException($"found {found} of {2 * heads.Length} disparity head tensors");
     }
 
     static void CopyWeights(MldaNetworks from, MldaNetworks to)
