@@ -40,7 +40,7 @@ public static class EvalCommand
             if (weightsPath is not null)
             {
                 Console.WriteLine($"-> Loading weights from {weightsPath}");
-                using var predictor = Mlda.Evaluation.DepthPredictor.Load(weightsPath);
+                using var predictor = Mlda.Evaluation.SplitPredictor.Load(weightsPath);
                 Console.WriteLine($"-> Computing predictions with size {predictor.Options.Width}x{predictor.Options.Height}");
                 var (predicted, mirroredPredicted) = predictor.PredictSplit(pr.GetValue(data)!, entries, postProcess, progress: new ConsoleProgress(), ct: ct);
                 external = new ExternalDisparities(predicted, mirroredPredicted);

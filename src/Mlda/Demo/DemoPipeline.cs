@@ -93,7 +93,7 @@ public sealed class DemoPipeline(DemoOptions options, IProgress<ProgressUpdate>?
         {
             var testSplit = Path.Combine(Splits, "test_files.txt");
             var entries = SplitFile.Read(testSplit);
-            using var predictor = Mlda.Evaluation.DepthPredictor.Load(BestWeights);
+            using var predictor = Mlda.Evaluation.SplitPredictor.Load(BestWeights);
             var (disparities, _) = predictor.PredictSplit(Data, entries, postProcess: false, progress: progress, ct: ct);
             var gt = GroundTruthSet.Open(Data, entries, testSplit);
             var stereo = EigenEvaluation.Evaluate(gt, disparities, new EvaluationOptions(EvaluationMode.Stereo, EvaluationMask.Eigen), progress, ct);

@@ -11,7 +11,7 @@ public class InitialDepthTests
     public void The_disparity_heads_start_near_the_requested_depth()
     {
         using var nets = MldaNetworks.Create(new ModelOptions(64, 128), imageNetPretrained: false, seed: 1, withPose: false);
-        using var predictor = new DepthPredictor(nets);
+        using var predictor = new SplitPredictor(nets);
         var image = new ByteImage(64, 128, 3, Enumerable.Range(0, 64 * 128 * 3).Select(i => (byte)(i * 37 % 251)).ToArray());
         double MedianDepth() => 1 / predictor.Predict([image])[0].Values.Order().ElementAt(64 * 128 / 2);
         double before = MedianDepth();

@@ -46,14 +46,14 @@ public class SyntheticLearningTests(ITestOutputHelper output)
 
         double untrained;
         using (var fresh = MldaNetworks.Create(options.ToModelOptions(), options.ImageNetPretrained, options.Seed, withPose: false))
-        using (var predictor = new DepthPredictor(fresh))
+        using (var predictor = new SplitPredictor(fresh))
             untrained = AbsRel(predictor.PredictSplit(data, test, postProcess: false).Disparities);
         double constant = AbsRel(test.Select(_ => new FloatMap(options.Height, options.Width, Enumerable.Repeat(1f, options.Height * options.Width).ToArray())).ToList());
 
         using (var trainer = new Trainer(options, resume: false))
             trainer.Run();
         double trained;
-        using (var predictor = DepthPredictor.Load(Path.Combine(options.ModelsDir, Trainer.LastDir)))
+        using (var predictor = SplitPredictor.Load(Path.Combine(options.ModelsDir, Trainer.LastDir)))
             trained = AbsRel(predictor.PredictSplit(data, test, postProcess: false).Disparities);
 
         output.WriteLine($"abs_rel on the held-out drive: trained {trained:F3}, untrained {untrained:F3}, constant depth {constant:F3}");

@@ -15,7 +15,7 @@ namespace Mlda.Evaluation;
 /// the scaled disparity (1/depth in 0.1-baseline units) that the Eigen protocol takes. With post-processing the
 /// mirrored image is predicted too (returned still mirrored, as <see cref="Core.Evaluation.EigenEvaluation"/> expects).
 /// </summary>
-public sealed class DepthPredictor : IDisposable
+public sealed class SplitPredictor : IDisposable
 {
     readonly MldaNetworks _nets;
     readonly bool _owns;
@@ -23,7 +23,7 @@ public sealed class DepthPredictor : IDisposable
 
     public ModelOptions Options => _nets.Options;
 
-    public DepthPredictor(MldaNetworks nets, bool ownsNetworks = false)
+    public SplitPredictor(MldaNetworks nets, bool ownsNetworks = false)
     {
         _nets = nets;
         _owns = ownsNetworks;
@@ -31,7 +31,7 @@ public sealed class DepthPredictor : IDisposable
     }
 
     /// <summary>Loads the encoder and depth decoder of a model folder (e.g. <c>models/best_weights</c>).</summary>
-    public static DepthPredictor Load(string weightsDir, Device? device = null) =>
+    public static SplitPredictor Load(string weightsDir, Device? device = null) =>
         new(Checkpoint.Load(weightsDir, device ?? CPU, depthOnly: true), ownsNetworks: true);
 
     /// <summary>Scaled disparities of RGB images already at the network size, one map each.</summary>
