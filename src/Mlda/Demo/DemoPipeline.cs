@@ -109,7 +109,9 @@ public sealed class DemoPipeline(DemoOptions options, IProgress<ProgressUpdate>?
             using var nets = Checkpoint.Load(BestWeights, depthOnly: true);
             nets.Eval();
             using var model = new TorchDisparityModel(nets, ownsNetworks: false);
-            var predictor = new DepthPredictor(model, new DepthScaling(nets.Options.MinDepth, nets.Options.MaxDepth, DepthScaling.StereoScaleFactor));
+            // Metric depth (x5.4) for stereo-trained runs, relative depth for mono ones, as mlda predict decides it.
+            double? metric = TrainedMode.Detect(BestWeights) == "mono" ? null : DepthScaling.StereoScaleFactor;
+            var predictor = new DepthPredictor(model, new DepthScaling(nets.Options.MinDepth, nets.Options.MaxDepth, metric));
             return inputs.SelectMany(i => PredictionRun.Run(predictor,
                 new PredictionRequest(i.Image, Path.Combine(Out, "predict", i.Name), PredictionOutputs.All, PlyStride: 2), progress, ct).Files).ToList();
         }, ct);

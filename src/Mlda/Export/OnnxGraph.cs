@@ -47,20 +47,16 @@ public sealed class OnnxGraph
         return name;
     }
 
-    public string Initializer(string hint, ReadOnlySpan<float> data, params long[] dims)
-    {
-        CheckCount(data.Length, dims);
-        var t = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.AddRange(dims);
-        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data));
-        _graph.Initializer.Add(t);
-        return t.Name;
-    }
+    public string Initializer(string hint, ReadOnlySpan<float> data, params long[] dims) =>
+        Initializer(hint, data, TensorProto.Types.DataType.Float, dims);
 
-    public string Initializer(string hint, ReadOnlySpan<double> data, params long[] dims)
+    public string Initializer(string hint, ReadOnlySpan<double> data, params long[] dims) =>
+        Initializer(hint, data, TensorProto.Types.DataType.Double, dims);
+
+    string Initializer<T>(string hint, ReadOnlySpan<T> data, TensorProto.Types.DataType type, long[] dims) where T : unmanaged
     {
         CheckCount(data.Length, dims);
-        var t = new TensorProto { Name = Fresh(hint), DataType = (int)TensorProto.Types.DataType.Double };
+        var t = new TensorProto { Name = Fresh(hint), DataType = (int)type };
         t.Dims.AddRange(dims);
         t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data));
         _graph.Initializer.Add(t);
