@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using Mlda.Checkpoints;
 using Mlda.Core;
 using Mlda.Core.Imaging;
@@ -55,6 +56,7 @@ public sealed class SplitPredictor : IDisposable
         }
         _nets.Eval();
         using var noGrad = no_grad();
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         using var scope = NewDisposeScope();
         var x = tensor(data, [images.Count, 3, h, w]).to(_device);
         var disp = _nets.Depth.forward(_nets.Encoder.forward(x))[0];

@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using System.Diagnostics;
 using Mlda.Core;
 using Mlda.Export;
@@ -63,6 +64,7 @@ public static class InferenceBenchmark
     /// <summary>MACs of encoder + depth decoder for one image.</summary>
     public static long CountMacs(MldaNetworks nets)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var image = zeros(1, 3, nets.Options.Height, nets.Options.Width);

@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using Mlda.Core.Prediction;
 using Mlda.Networks;
 using TorchSharp;
@@ -8,6 +9,9 @@ namespace Mlda.Prediction;
 /// <summary>The TorchSharp networks (eager, eval mode, no gradients) as an <see cref="IDisparityModel"/>.</summary>
 public sealed class TorchDisparityModel(MldaNetworks nets, bool ownsNetworks = true) : IDisparityModel
 {
+    /// <summary>A forward pass allocates little managed memory; a small region starts in well under a millisecond.</summary>
+    const long PredictionBudgetBytes = 64L << 20;
+
     public MldaNetworks Networks => nets;
     public int Height => nets.Options.Height;
     public int Width => nets.Options.Width;
@@ -17,6 +21,7 @@ public sealed class TorchDisparityModel(MldaNetworks nets, bool ownsNetworks = t
         if (images.Length != batch * 3 * Height * Width) throw new ArgumentException($"{images.Length} values for {batch} images of 3x{Height}x{Width}");
         nets.Encoder.eval();
         nets.Depth.eval();
+        using var noGc = new NoGcRegion(PredictionBudgetBytes); // TorchSharp temporaries must outlive their native calls
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = tensor(images, [batch, 3, Height, Width]).to(nets.Device);

@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -53,6 +54,7 @@ public sealed class MetricsLog : IDisposable
     {
         var writer = kind == "val" ? _val : _train;
         if (writer is null) return;
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         using var scope = NewDisposeScope();
         var d = disparity.detach().to(CPU).to(float32);
         d = (d - d.min()) / (d.max() - d.min() + 1e-8);

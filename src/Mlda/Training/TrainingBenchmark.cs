@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using System.Diagnostics;
 using Mlda.Losses;
 using Mlda.Networks;
@@ -68,6 +69,7 @@ public static class TrainingBenchmark
                 batch = RandomBatch(width, height, batchSize, sources.Count, hints && stereo);
             }
             using var owner = batch;
+            using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
             using var scope = NewDisposeScope();
             var t = forward.RunTimed(batch);
             clock.Restart();

@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;
 using Mlda.Layers;
@@ -28,6 +29,7 @@ public static class Validation
         foreach (var cpuBatch in loader.Epoch(0))
         {
             using var owner = cpuBatch;
+            using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
             using var scope = NewDisposeScope();
             var output = forward.Run(cpuBatch.To(device));
             lossSum += output.Terms.Total.item<float>() * cpuBatch.Size;
@@ -63,6 +65,7 @@ public static class Validation
     /// <summary>Sigmoid disparities [B,1,H,W] to the reference's scaled disparities, one map per image.</summary>
     public static IReadOnlyList<FloatMap> ScaledDisparities(Tensor sigmoidDisparity, ModelOptions options)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         using var scope = NewDisposeScope();
         var scaled = DispToDepth.Convert(sigmoidDisparity.detach(), options.MinDepth, options.MaxDepth).ScaledDisparity;
         return ToMaps(scaled);
@@ -71,6 +74,7 @@ public static class Validation
     /// <summary>("depth", 0, 0) upsampled bilinearly (align_corners = false) to 375×1242, as the reference's metric does.</summary>
     static IReadOnlyList<FloatMap> ReferenceDepth(Tensor sigmoidDisparity, ModelOptions options)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         using var scope = NewDisposeScope();
         var depth = DispToDepth.Convert(sigmoidDisparity.detach(), options.MinDepth, options.MaxDepth).Depth;
         depth = nn.functional.interpolate(depth, [ValidationMetric.Height, ValidationMetric.Width], mode: InterpolationMode.Bilinear, align_corners: false);
