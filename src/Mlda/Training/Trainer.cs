@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using System.Diagnostics;
 using Mlda.Checkpoints;
 using Mlda.Core;
@@ -115,7 +116,7 @@ public sealed class Trainer : IDisposable
 
         for (int epoch = _state.Epoch; epoch < _o.Epochs; epoch++)
         {
-            double lr = _o.LearningRateAt(epoch) * _state.LearningRateFactor;
+            double lr = _o.LearningRateAt(epoch, _state.GlobalStep) * _state.LearningRateFactor;
             SetLearningRate(lr);
             _nets.Train();
             var epochClock = Stopwatch.StartNew();
@@ -133,8 +134,14 @@ public sealed class Trainer : IDisposable
                     timeUp = true;
                     break;
                 }
+                using (new NoGcRegion()) // TorchSharp temporaries must outlive their native calls (see NoGcRegion)
                 using (var scope = NewDisposeScope())
                 {
+                    if (_o.WarmupSteps > 0 && _state.GlobalStep <= _o.WarmupSteps)
+                    {
+                        lr = _o.LearningRateAt(epoch, _state.GlobalStep) * _state.LearningRateFactor;
+                        SetLearningRate(lr);
+                    }
                     var batch = cpuBatch.To(_device);
                     var output = _forward.Run(batch);
                     var loss = output.Terms.Total;
@@ -149,7 +156,7 @@ public sealed class Trainer : IDisposable
                         {
                             RecoverFromDivergence(nonFiniteRun);
                             nonFiniteRun = 0;
-                            lr = _o.LearningRateAt(epoch) * _state.LearningRateFactor;
+                            lr = _o.LearningRateAt(epoch, _state.GlobalStep) * _state.LearningRateFactor;
                             SetLearningRate(lr);
                         }
                     }
@@ -288,7 +295,7 @@ public sealed class Trainer : IDisposable
         if (result.RmseAvg is { } ra) { values["rmse_avg"] = ra; values["rmse_min"] = result.RmseMin!.Value; values["rmse_max"] = result.RmseMax!.Value; }
         if (result.Eigen is not null) foreach (var (k, v) in result.Eigen) values[k] = v;
         _log.Write("val", _state.GlobalStep, values, epoch);
-        var (name, metric) = result.Selection;
+        var (name, metric) = result.SelectionBy(_o.BestMetric);
         var shown = new[] { "loss", "photometric", "rmse_avg", "eigen_mono/abs_rel", "eigen_stereo/abs_rel", "eigen_mono/a1" };
         var summary = string.Join(", ", shown.Where(values.ContainsKey).Select(k => $"{k} {values[k]:F4}"));
         if (metric < _state.BestMetric)
