@@ -24,9 +24,13 @@ public static class DepthDecoderGraph
             var high = ConvBlock(g, decoder, DepthDecoder.UpconvIndex(i, 2), i > 0 ? OnnxLayers.Concat(g, up, features[i - 1]) : up, $"upconv{i}_2");
             var half = g.Node("AveragePool", [high], ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }));
             var gate = ModuleTree.Find<StructureAttentionGate>(decoder, $"decoder.{DepthDecoder.EdgeIndex(i)}");
-            var attention = OnnxLayers.Sigmoid(g, OnnxLayers.Conv(g,
+            var logits = OnnxLayers.Conv(g,
                 OnnxLayers.Relu(g, OnnxLayers.Add(g, OnnxLayers.Conv(g, half, gate.theta, null, $"edge{i}_theta"), OnnxLayers.Conv(g, low, gate.phi, null, $"edge{i}_phi"))),
-                gate.psi, null, $"edge{i}_psi"));
+                gate.psi, null, $"edge{i}_psi");
+            // The sigmoid in float64: ONNX Runtime's float32 Sigmoid clamps its input near ±18 (outputs ≥ 1.5e-8), while
+            // LibTorch's reaches 1e-16 and below, and trained gates do go there. The guided filter's window means are
+            // ratios of these weights, so where every weight of a window is tiny the two disagreed by whole units.
+            var attention = OnnxLayers.ToFloat(g, g.Node("Sigmoid", [OnnxLayers.ToDouble(g, logits)]));
             x = GuidedFilterGraph.Write(g, half, low, high, attention, c, h, w);
             if (scales.Contains(i))
             {

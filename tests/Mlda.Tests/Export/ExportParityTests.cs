@@ -13,11 +13,11 @@ namespace Mlda.Tests.Export;
 public class ExportParityTests : IClassFixture<ExportParityTests.ExportedModel>
 {
     /// <summary>
-    /// The target. Measured here (64x192, these seeds): 4.2e-5 on a real KITTI image at batch 1, 1.8e-5 on
-    /// uniform noise at batch 2, 1.3e-4 on three real images at batch 3. The encoder's nearly one-hot GA softmax
-    /// makes MLDA-Net sensitive at float32 rounding level: TorchSharp against itself with the input scaled by
-    /// (1 ± 1e-6) moves 2e-5 here and up to 1.3e-4 with other random weights, and ONNX Runtime's convolutions round
-    /// differently from LibTorch's. Every op is checked to float rounding in OnnxLayerTests.
+    /// The target, for every input here. Two things once kept ONNX Runtime 5e-3 to 2e-2 away on a trained
+    /// model, both in the decoder's gates and guided filters (not rounding): ONNX Runtime's float32 Sigmoid clamps
+    /// near ±18 while LibTorch's reaches 1e-16, and the guided filter's window means are ratios of those weights; and
+    /// the cumulative-sum box filter lost all digits of windows whose weights are that small. With the gate's sigmoid
+    /// in float64 and a direct window sum, the demo's trained 320x96 model agrees to 4e-7 on three KITTI images.
     /// </summary>
     public const double Tolerance = 1e-4;
 
@@ -30,11 +30,7 @@ public class ExportParityTests : IClassFixture<ExportParityTests.ExportedModel>
 
         public ExportedModel()
         {
-            Nets = MldaNetworks.Create(new ModelOptions(Height: 64, Width: 192), imageNetPretrained: false, seed: 11, withPose: false);
-            ReinitialiseConvolutions(Nets, 11);
-            RandomiseBatchNorms(Nets, 5);
-            Nets.Eval();
-            NormaliseFeatureScale(Nets);
+            Nets = Create();
             Result = OnnxExporter.Export(Nets, Dir.Path, new ExportOptions());
         }
 
@@ -42,6 +38,17 @@ public class ExportParityTests : IClassFixture<ExportParityTests.ExportedModel>
         {
             Nets.Dispose();
             Dir.Dispose();
+        }
+
+        /// <summary>The 64x192 test network: seeded convolutions, non-trivial batch norms, unit-scale features.</summary>
+        public static MldaNetworks Create()
+        {
+            var nets = MldaNetworks.Create(new ModelOptions(Height: 64, Width: 192), imageNetPretrained: false, seed: 11, withPose: false);
+            ReinitialiseConvolutions(nets, 11);
+            RandomiseBatchNorms(nets, 5);
+            nets.Eval();
+            NormaliseFeatureScale(nets);
+            return nets;
         }
     }
 
@@ -132,18 +139,16 @@ public class ExportParityTests : IClassFixture<ExportParityTests.ExportedModel>
         Assert.True(r.SplitMaxAbsDiff <= Tolerance, $"split {r.SplitMaxAbsDiff}");
         AssertNotDegenerate(images, 2);
 
-        using var torchModel = new Mlda.Prediction.TorchDisparityModel(_model.Nets, ownsNetworks: false);
-        var reference = torchModel.PredictDisparity(images, 2);
-        var rng = new Random(5);
-        var nudged = images.Select(v => (float)(v * (1 + 1e-6 * (rng.NextDouble() * 2 - 1)))).ToArray();
-        double selfSensitivity = ExportVerifier.MaxAbsDiff(reference, torchModel.PredictDisparity(nudged, 2));
+        double selfSensitivity = SelfSensitivity(images, 2);
         Assert.True(r.MaxAbsDiff <= 10 * Math.Max(selfSensitivity, 1e-6), $"ONNX {r.MaxAbsDiff} vs TorchSharp's own 1e-6 sensitivity {selfSensitivity}");
         Console.WriteLine($"parity noise batch 2: {r.MaxAbsDiff:E2}; TorchSharp vs itself, input x(1±1e-6): {selfSensitivity:E2}");
     }
 
-    /// <summary>Bound for the larger batch, where more images give the sensitivity more chances (measured 1.3e-4).</summary>
-    public const double NoiseTolerance = 3e-4;
-
+    /// <summary>
+    /// Batch 1 to the target. At batch 3 this random-weight network is itself chaotic at float32 rounding level (its
+    /// GA softmaxes are nearly one-hot: TorchSharp against itself with the input x(1 ± 1e-6) moves ~1e-4 here), so the
+    /// batch is held to ten times that self-sensitivity; the shut-gates network below and trained models meet 1e-4.
+    /// </summary>
     [Fact]
     public void Real_images_batch_1_and_batch_3_match_within_tolerance()
     {
@@ -153,8 +158,33 @@ public class ExportParityTests : IClassFixture<ExportParityTests.ExportedModel>
         var single = ExportVerifier.Compare(_model.Nets, _model.Dir.Path, "kitti", one, 1);
         Assert.True(single.MaxAbsDiff <= Tolerance, $"batch 1: fused {single.FusedMaxAbsDiff}, split {single.SplitMaxAbsDiff}");
         var batch3 = ExportVerifier.Compare(_model.Nets, _model.Dir.Path, "kitti", three, 3);
-        Assert.True(batch3.MaxAbsDiff <= NoiseTolerance, $"batch 3: fused {batch3.FusedMaxAbsDiff}, split {batch3.SplitMaxAbsDiff}");
-        Console.WriteLine($"parity kitti batch 1: {single.MaxAbsDiff:E2}, batch 3: {batch3.MaxAbsDiff:E2}");
+        double self3 = SelfSensitivity(three, 3);
+        Assert.True(batch3.MaxAbsDiff <= Math.Max(Tolerance, 10 * self3), $"batch 3: fused {batch3.FusedMaxAbsDiff}, split {batch3.SplitMaxAbsDiff}, TorchSharp's own {self3}");
+        Console.WriteLine($"parity kitti batch 1: {single.MaxAbsDiff:E2}, batch 3: {batch3.MaxAbsDiff:E2} (TorchSharp vs itself, input x(1±1e-6): {self3:E2})");
+    }
+
+    /// <summary>
+    /// Trained structure-attention gates shut far below ONNX Runtime's float32 Sigmoid floor (about 1.5e-8): the
+    /// demo's model has gate values of 1e-16. Shifting every gate's logit by −30 puts this network in that regime;
+    /// a float32 Sigmoid in the graph misses here by whole units of the guided filter's output.
+    /// </summary>
+    [Fact]
+    public void Shut_attention_gates_match_within_tolerance()
+    {
+        using var dir = new TempDir();
+        using var nets = ExportedModel.Create();
+        using (no_grad())
+            foreach (var (_, m) in nets.Depth.named_modules())
+                if (m is StructureAttentionGate gate) gate.psi.bias!.sub_(30);
+        OnnxExporter.Export(nets, dir.Path, new ExportOptions());
+        var files = Enumerable.Range(0, 3).Select(i => Path.Combine(SharedData.KittiRawSample, SharedData.Date, SharedData.Drive, "image_02", "data", $"{i:D10}.png")).ToList();
+        var images = ExportVerifier.RealImages(files, 64, 192);
+        var r = ExportVerifier.Compare(nets, dir.Path, "kitti", images, 3);
+        var noise = ExportVerifier.Compare(nets, dir.Path, "random", ExportVerifier.RandomImages(2, 64, 192), 2);
+        Console.WriteLine($"parity, shut gates: kitti batch 3 {r.MaxAbsDiff:E2}, noise batch 2 {noise.MaxAbsDiff:E2}");
+        Assert.True(r.MaxAbsDiff <= Tolerance, $"kitti: fused {r.FusedMaxAbsDiff}, split {r.SplitMaxAbsDiff}");
+        Assert.True(noise.MaxAbsDiff <= Tolerance, $"noise: fused {noise.FusedMaxAbsDiff}, split {noise.SplitMaxAbsDiff}");
+        AssertNotDegenerate(nets, images, 3);
     }
 
     [Fact]
@@ -169,9 +199,21 @@ public class ExportParityTests : IClassFixture<ExportParityTests.ExportedModel>
         Assert.True(batchEffect > 1e-6, $"batch effect {batchEffect}");
     }
 
-    void AssertNotDegenerate(float[] images, int batch)
+    /// <summary>TorchSharp against itself with every input value scaled by (1 ± 1e-6).</summary>
+    double SelfSensitivity(float[] images, int batch)
     {
         using var torchModel = new Mlda.Prediction.TorchDisparityModel(_model.Nets, ownsNetworks: false);
+        var reference = torchModel.PredictDisparity(images, batch);
+        var rng = new Random(5);
+        var nudged = images.Select(v => (float)(v * (1 + 1e-6 * (rng.NextDouble() * 2 - 1)))).ToArray();
+        return ExportVerifier.MaxAbsDiff(reference, torchModel.PredictDisparity(nudged, batch));
+    }
+
+    void AssertNotDegenerate(float[] images, int batch) => AssertNotDegenerate(_model.Nets, images, batch);
+
+    static void AssertNotDegenerate(MldaNetworks nets, float[] images, int batch)
+    {
+        using var torchModel = new Mlda.Prediction.TorchDisparityModel(nets, ownsNetworks: false);
         var d = torchModel.PredictDisparity(images, batch);
         double mean = d.Average(v => (double)v);
         double sd = Math.Sqrt(d.Average(v => (v - mean) * (v - mean)));
