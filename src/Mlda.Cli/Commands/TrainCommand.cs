@@ -26,6 +26,8 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "epochs (default 10)" };
         var batch = new Option<int?>("--batch-size") { Description = "batch size (default 2)" };
         var lr = new Option<double?>("--learning-rate") { Description = "Adam learning rate (default 1e-4)" };
+        var bestMetric = new Option<string?>("--best-metric") { Description = "what best_weights is chosen by: rmse_avg (reference) or an Eigen metric such as eigen_stereo/abs_rel" };
+        var warmup = new Option<int?>("--warmup-steps") { Description = "raise the rate linearly over the first N steps (default 0, the reference)" };
         var step = new Option<int?>("--scheduler-step-size") { Description = "epochs per tenfold rate decay (default 2)" };
         var height = new Option<int?>("--height") { Description = "input height, multiple of 32 (default 192)" };
         var width = new Option<int?>("--width") { Description = "input width, multiple of 32 (default 640)" };
@@ -44,7 +46,7 @@ public static class TrainCommand
         var timeLimit = new Option<double?>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress" };
         var benchmark = new Option<int?>("--benchmark") { Description = "time N training steps at the given size (random images unless --data/--split-dir) and exit" };
         command.Options.Add(benchmark);
-        foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, step, height, width,
+        foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, step, bestMetric, height, width,
                                          seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
 
@@ -72,6 +74,8 @@ public static class TrainCommand
             if (pr.GetValue(epochs) is { } e) o = o with { Epochs = e };
             if (pr.GetValue(batch) is { } b) o = o with { BatchSize = b };
             if (pr.GetValue(lr) is { } l) o = o with { LearningRate = l };
+            if (pr.GetValue(bestMetric) is { } bm) o = o with { BestMetric = bm };
+            if (pr.GetValue(warmup) is { } wu) o = o with { WarmupSteps = wu };
             if (pr.GetValue(step) is { } st) o = o with { SchedulerStepSize = st };
             if (pr.GetValue(height) is { } hh) o = o with { Height = hh };
             if (pr.GetValue(width) is { } ww) o = o with { Width = ww };

@@ -51,6 +51,11 @@ public sealed record TrainOptions
     public double SchedulerGamma { get; init; } = 0.1;
     /// <summary>The reference steps its StepDecay once too often: lr(e) = lr·γ^⌊(e+1)/step⌋ (spec §6.1).</summary>
     public bool SchedulerOffByOne { get; init; } = true;
+    /// <summary>
+    /// Raise the rate linearly from lr/N to lr over the first N steps (0 = none, the reference). A deviation for short,
+    /// small-batch CPU runs: Adam's first steps at the full rate can drive every sigmoid head to one end.
+    /// </summary>
+    public int WarmupSteps { get; init; }
     public int Epochs { get; init; } = 10;
     /// <summary>Stop each epoch after this many steps (quick runs); 0 = the whole split.</summary>
     public int MaxStepsPerEpoch { get; init; }
@@ -79,6 +84,14 @@ public sealed record TrainOptions
     /// <summary>Validate on at most this many val items; 0 = all.</summary>
     public int MaxValidationItems { get; init; }
     public int SaveFrequency { get; init; } = 1;
+    /// <summary>
+    /// What <c>best_weights</c> is chosen by: the reference's <c>rmse_avg</c> (default), or a lower-is-better Eigen
+    /// metric of the val split such as <c>eigen_stereo/abs_rel</c>. Without LiDAR the val loss decides either way.
+    /// </summary>
+    public string BestMetric { get; init; } = ReferenceBestMetric;
+    public const string ReferenceBestMetric = "rmse_avg";
+    static readonly string[] BestMetrics = [ReferenceBestMetric,
+        .. new[] { "eigen_mono", "eigen_stereo" }.SelectMany(m => new[] { "abs_rel", "sq_rel", "rmse", "rmse_log" }.Select(k => $"{m}/{k}"))];
     /// <summary>This many non-finite losses in a row restore the best weights and divide the rate by 10.</summary>
     public int NonFiniteLimit { get; init; } = 5;
 
@@ -100,11 +113,15 @@ public sealed record TrainOptions
         CacheImages,
         JitterPerImage);
 
-    /// <summary>The learning rate of 0-based epoch <paramref name="epoch"/> under the step schedule.</summary>
-    public double LearningRateAt(int epoch)
+    /// <summary>
+    /// The learning rate of 0-based epoch <paramref name="epoch"/> under the step schedule, at 0-based global step
+    /// <paramref name="step"/> (which matters only during the warm-up).
+    /// </summary>
+    public double LearningRateAt(int epoch, long step = long.MaxValue)
     {
         int e = epoch + (SchedulerOffByOne ? 1 : 0);
-        return LearningRate * Math.Pow(SchedulerGamma, e / Math.Max(1, SchedulerStepSize));
+        double warmup = WarmupSteps > 0 ? Math.Min(1.0, (step + 1.0) / WarmupSteps) : 1.0;
+        return warmup * LearningRate * Math.Pow(SchedulerGamma, e / Math.Max(1, SchedulerStepSize));
     }
 
     /// <summary>Throws <see cref="InputException"/> (naming <paramref name="source"/>) for options that cannot run.</summary>
@@ -118,6 +135,8 @@ public sealed record TrainOptions
         if (BatchSize <= 0) Fail("batch size must be positive");
         if (Epochs <= 0) Fail("epochs must be positive");
         if (!(LearningRate > 0)) Fail("learning rate must be positive");
+        if (WarmupSteps < 0) Fail("warm-up steps must be zero or positive");
+        if (!BestMetrics.Contains(BestMetric)) Fail($"bestMetric must be one of {string.Join(", ", BestMetrics)}, got '{BestMetric}'");
         if (Device is not ("cpu" or "cuda") && !Device.StartsWith("cuda:", StringComparison.Ordinal)) Fail($"device must be cpu or cuda, got '{Device}'");
         if (string.IsNullOrEmpty(DataPath)) Fail("no data path (--data)");
         if (string.IsNullOrEmpty(SplitDir)) Fail("no split folder (--split-dir)");

@@ -16,4 +16,11 @@ public sealed record ValidationResult(
 {
     /// <summary>The number best_weights is chosen by: reference rmse_avg where ground truth exists, else the loss.</summary>
     public (string Name, double Value) Selection => RmseAvg is { } r ? ("rmse_avg", r) : ("val_loss", Loss);
+
+    /// <summary>
+    /// The number best_weights is chosen by under <see cref="TrainOptions.BestMetric"/>: an Eigen metric (lower is
+    /// better) where ground truth exists, else <see cref="Selection"/>.
+    /// </summary>
+    public (string Name, double Value) SelectionBy(string metric) =>
+        metric != TrainOptions.ReferenceBestMetric && Eigen is not null && Eigen.TryGetValue(metric, out var v) ? (metric, v) : Selection;
 }

@@ -22,6 +22,34 @@ public class TrainOptionsTests
     }
 
     [Fact]
+    public void Warm_up_raises_the_rate_linearly_then_hands_over_to_the_schedule()
+    {
+        var o = new TrainOptions { LearningRate = 1e-4, WarmupSteps = 4, SchedulerStepSize = 100 };
+        Assert.Equal(0.25e-4, o.LearningRateAt(0, 0), 12);
+        Assert.Equal(0.75e-4, o.LearningRateAt(0, 2), 12);
+        Assert.Equal(1e-4, o.LearningRateAt(0, 3), 12);
+        Assert.Equal(1e-4, o.LearningRateAt(1, 500), 12);
+        Assert.Equal(1e-4, o.LearningRateAt(1), 12);
+        Assert.Equal(1e-4, (o with { WarmupSteps = 0 }).LearningRateAt(0, 0), 12);
+        Assert.Contains("warm-up", Assert.Throws<InputException>(() => (o with { WarmupSteps = -1 }).Validate()).Message);
+    }
+
+    [Fact]
+    public void Best_weights_follow_the_chosen_metric_where_it_exists()
+    {
+        var eigen = new Dictionary<string, double> { ["eigen_stereo/abs_rel"] = 0.2, ["eigen_mono/abs_rel"] = 0.3 };
+        var withGt = new ValidationResult(16, 1.5, 0.1, 7.0, 6.0, 8.0, eigen);
+        Assert.Equal(("rmse_avg", 7.0), withGt.SelectionBy(new TrainOptions().BestMetric));
+        Assert.Equal(("eigen_stereo/abs_rel", 0.2), withGt.SelectionBy("eigen_stereo/abs_rel"));
+        var noGt = new ValidationResult(16, 1.5, 0.1, null, null, null, null);
+        Assert.Equal(("val_loss", 1.5), noGt.SelectionBy("eigen_stereo/abs_rel"));
+        var o = new TrainOptions { DataPath = "d", SplitDir = "s", LogDir = "l" };
+        o.Validate();
+        (o with { BestMetric = "eigen_stereo/abs_rel" }).Validate();
+        Assert.Contains("bestMetric", Assert.Throws<InputException>(() => (o with { BestMetric = "eigen_stereo/a1" }).Validate()).Message);
+    }
+
+    [Fact]
     public void Json_round_trips_and_unknown_keys_are_errors_with_the_file_name()
     {
         using var tmp = new TempDir();
