@@ -19,10 +19,10 @@ public sealed record DemoOptions
     public string? RealSample { get; init; }
 
     /// <summary>
-    /// Training time budget in minutes (overrides the configuration's <c>timeLimitMinutes</c>), so that the whole
-    /// demo, rendering and hints included, stays within about 15 minutes on 2 cores; 0 keeps the configuration's.
+    /// Training time budget in minutes, overriding the configuration's <c>timeLimitMinutes</c>; 0 (the default) keeps
+    /// the configuration's own, whose epochs fit the demo's 15 minutes on 2 cores with rendering and hints included.
     /// </summary>
-    public double TrainMinutes { get; init; } = 8;
+    public double TrainMinutes { get; init; }
 
     public int Drives { get; init; } = 3;
     public int Frames { get; init; } = 40;
