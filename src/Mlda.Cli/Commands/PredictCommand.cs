@@ -4,6 +4,7 @@ using Mlda.Checkpoints;
 using Mlda.Core;
 using Mlda.Core.Evaluation;
 using Mlda.Core.Prediction;
+using Mlda.Core.Imaging;
 using Mlda.Core.Visualization;
 using Mlda.Prediction;
 

@@ -1,4 +1,4 @@
-using Mlda.Core.Visualization;
+using Mlda.Core.Imaging;
 
 namespace Mlda.Core.Prediction;
 

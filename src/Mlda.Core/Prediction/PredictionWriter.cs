@@ -1,4 +1,5 @@
 using Mlda.Core.IO;
+using Mlda.Core.Imaging;
 using Mlda.Core.Visualization;
 using OpenCvSharp;
 

@@ -203,6 +203,12 @@ public sealed class Trainer : IDisposable
                 return new TrainingResult(_state, true, lastVal, _train.Count, _train.SkippedAtBorders, photometricHistory);
             }
 
+            if (timeUp && batchIndex == 0)
+            {
+                // The limit fell on an epoch boundary: the previous epoch is already validated and saved.
+                _say($"time limit of {_o.TimeLimitMinutes:G} min reached before epoch {epoch + 1}: stopped");
+                break;
+            }
             lastVal = ValidateAndKeepBest(epoch) ?? lastVal;
             _state = _state with { Epoch = epoch + 1, BatchInEpoch = 0, TrainSeconds = trainSecondsAtStart + clock.Elapsed.TotalSeconds };
             if ((epoch + 1) % Math.Max(1, _o.SaveFrequency) == 0 || epoch + 1 == _o.Epochs)

@@ -1,4 +1,5 @@
 using Mlda.Core;
+using Mlda.Core.Imaging;
 using Mlda.Training;
 
 namespace Mlda.Tests.Training;
@@ -93,15 +94,15 @@ public class KittiRawDatasetTests
     [Fact]
     public void Intrinsics_follow_the_reference_at_640x192()
     {
-        var k = CameraIntrinsics.K(640, 192);
+        var k = CameraIntrinsics.KittiMatrix4(640, 192);
         Assert.Equal(371.2f, k[0], 3);
         Assert.Equal(368.64f, k[5], 3);
         Assert.Equal(320f, k[2]);
         Assert.Equal(96f, k[6]);
-        var inv = CameraIntrinsics.InverseK(640, 192);
+        var inv = CameraIntrinsics.KittiInverseMatrix4(640, 192);
         // K⁻¹·[cx, cy, 1] is the optical axis.
         Assert.Equal(0f, inv[0] * 320 + inv[2], 5);
         Assert.Equal(0f, inv[5] * 96 + inv[6], 5);
-        Assert.Equal(160f * 0.58f, CameraIntrinsics.K(640, 192, 2)[0] , 3);
+        Assert.Equal(160f * 0.58f, CameraIntrinsics.KittiMatrix4(640, 192, 2)[0] , 3);
     }
 }
