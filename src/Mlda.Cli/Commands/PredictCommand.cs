@@ -3,8 +3,8 @@ using System.Globalization;
 using Mlda.Checkpoints;
 using Mlda.Core;
 using Mlda.Core.Evaluation;
-using Mlda.Core.Prediction;
 using Mlda.Core.Imaging;
+using Mlda.Core.Prediction;
 using Mlda.Core.Visualization;
 using Mlda.Prediction;
 

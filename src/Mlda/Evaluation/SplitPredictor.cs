@@ -1,8 +1,8 @@
-using Mlda.Interop;
 using Mlda.Checkpoints;
 using Mlda.Core;
 using Mlda.Core.Imaging;
 using Mlda.Core.Kitti;
+using Mlda.Interop;
 using Mlda.Layers;
 using Mlda.Networks;
 using TorchSharp;

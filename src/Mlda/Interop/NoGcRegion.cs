@@ -17,7 +17,10 @@ namespace Mlda.Interop;
 /// </remarks>
 public sealed class NoGcRegion : IDisposable
 {
-    /// <summary>Enough for a 640x192 batch of 8 being prepared by two workers while a step runs.</summary>
+    /// <summary>
+    /// Room for two loader threads each preparing a 640x192 mono+stereo batch of 8 (about 100 MB of float arrays)
+    /// during one step; the CPU configuration's steps allocate a few MB.
+    /// </summary>
     public const long DefaultBudgetBytes = 512L << 20;
 
     readonly bool _started;

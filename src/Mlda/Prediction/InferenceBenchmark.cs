@@ -1,7 +1,7 @@
-using Mlda.Interop;
 using System.Diagnostics;
 using Mlda.Core;
 using Mlda.Export;
+using Mlda.Interop;
 using Mlda.Networks;
 using Mlda.Runtime;
 using TorchSharp;

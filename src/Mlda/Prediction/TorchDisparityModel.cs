@@ -1,5 +1,5 @@
-using Mlda.Interop;
 using Mlda.Core.Prediction;
+using Mlda.Interop;
 using Mlda.Networks;
 using TorchSharp;
 using static TorchSharp.torch;

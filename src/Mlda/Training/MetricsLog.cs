@@ -1,5 +1,5 @@
-using Mlda.Interop;
 using System.Text.Json;
+using Mlda.Interop;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

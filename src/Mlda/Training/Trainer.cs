@@ -1,9 +1,9 @@
-using Mlda.Interop;
 using System.Diagnostics;
 using Mlda.Checkpoints;
 using Mlda.Core;
 using Mlda.Core.IO;
 using Mlda.Core.Kitti;
+using Mlda.Interop;
 using Mlda.Losses;
 using Mlda.Networks;
 using TorchSharp;
@@ -137,11 +137,8 @@ public sealed class Trainer : IDisposable
                 using (new NoGcRegion()) // TorchSharp temporaries must outlive their native calls (see NoGcRegion)
                 using (var scope = NewDisposeScope())
                 {
-                    if (_o.WarmupSteps > 0 && _state.GlobalStep <= _o.WarmupSteps)
-                    {
-                        lr = _o.LearningRateAt(epoch, _state.GlobalStep) * _state.LearningRateFactor;
-                        SetLearningRate(lr);
-                    }
+                    lr = _o.LearningRateAt(epoch, _state.GlobalStep) * _state.LearningRateFactor;  // moves only in the warm-up
+                    SetLearningRate(lr);
                     var batch = cpuBatch.To(_device);
                     var output = _forward.Run(batch);
                     var loss = output.Terms.Total;
@@ -154,10 +151,8 @@ public sealed class Trainer : IDisposable
                         _log.Message("warning", _state.GlobalStep, $"non-finite loss at step {_state.GlobalStep}: step skipped");
                         if (nonFiniteRun >= _o.NonFiniteLimit)
                         {
-                            RecoverFromDivergence(nonFiniteRun);
+                            RecoverFromDivergence(nonFiniteRun);  // the lowered rate applies from the next step
                             nonFiniteRun = 0;
-                            lr = _o.LearningRateAt(epoch, _state.GlobalStep) * _state.LearningRateFactor;
-                            SetLearningRate(lr);
                         }
                     }
                     else

@@ -1,5 +1,5 @@
-using Mlda.Interop;
 using System.Diagnostics;
+using Mlda.Interop;
 using Mlda.Losses;
 using Mlda.Networks;
 using TorchSharp;

@@ -1,6 +1,6 @@
-using Mlda.Interop;
 using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;
+using Mlda.Interop;
 using Mlda.Layers;
 using Mlda.Networks;
 using TorchSharp;
