@@ -55,10 +55,9 @@ public static class SplitPrediction
             Parallel.For(0, entries.Count, i =>
             {
                 var e = entries[i];
-                var path = KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex);
                 try
                 {
-                    images[i] = ImageFile.LoadBgrMat(path);
+                    images[i] = ImageFile.LoadBgrMat(KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex));
                 }
                 catch (InputException bad)
                 {
