@@ -1,6 +1,7 @@
 using Mlda.Core;
 using Mlda.Core.IO;
 using Mlda.Core.Prediction;
+using Mlda.Interop;
 using Mlda.Networks;
 
 namespace Mlda.Export;
@@ -38,6 +39,7 @@ public static class OnnxExporter
 
     public static byte[] EncoderModel(MldaNetworks nets)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var (h, w) = (nets.Options.Height, nets.Options.Width);
         var g = new OnnxGraph("mlda_encoder");
         var image = g.Input(ImageInput, null, 3, h, w);
@@ -49,6 +51,7 @@ public static class OnnxExporter
 
     public static byte[] DepthModel(MldaNetworks nets)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var (h, w) = (nets.Options.Height, nets.Options.Width);
         var g = new OnnxGraph("mlda_depth");
         var features = new string[5];
@@ -61,6 +64,7 @@ public static class OnnxExporter
 
     public static byte[] FusedModel(MldaNetworks nets)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var (h, w) = (nets.Options.Height, nets.Options.Width);
         var g = new OnnxGraph("mlda");
         var image = g.Input(ImageInput, null, 3, h, w);
