@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using Mlda.Cli.Commands;
 
 var root = new RootCommand("MLDA-Net for .NET: self-supervised monocular depth estimation, from KITTI raw drives to ONNX.");
@@ -19,4 +21,22 @@ foreach (var command in new[]
 {
     root.Subcommands.Add(command);
 }
-return root.Parse(args).Invoke();
+var parse = root.Parse(args);
+if (parse.Action is HelpAction)
+{
+    // The root command is named after the entry assembly (Mlda.Cli: see Mlda.Cli.csproj); the program is `mlda`.
+    var help = new StringWriter();
+    parse.InvocationConfiguration.Output = help;
+    parse.Invoke();
+    Console.Write(help.ToString().Replace($"  {RootCommand.ExecutableName}", "  mlda").Replace($"{RootCommand.ExecutableName} [command]", "mlda [command]"));
+    return 0;
+}
+if (parse.Errors.Count > 0)
+{
+    // A mistyped command line is bad input like any other: one line, exit code 2.
+    var names = new List<string>();
+    for (var r = parse.CommandResult; r.Command is not RootCommand; r = (CommandResult)r.Parent!) names.Insert(0, r.Command.Name);
+    Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see `{string.Join(' ', ["mlda", .. names])} --help`)");
+    return CommandRunner.BadInput;
+}
+return parse.Invoke();

@@ -4,22 +4,21 @@ using Mlda.Core.Synthetic;
 namespace Mlda.Cli.Commands;
 
 /// <summary>
-/// <c>mlda bench synth</c>: seconds per frame of the synthetic renderer (four images and the scan). The bench command
-/// adds it as a subcommand: <c>command.Subcommands.Add(BenchSynth.Create())</c>.
+/// <c>mlda bench synth</c>: seconds per frame of the synthetic renderer (four images and the scan).
 /// </summary>
 public static class BenchSynth
 {
     public static Command Create()
     {
         var command = new Command("synth", "seconds per frame of `mlda synth` (both colour images, both greys, the scan), in memory");
-        var width = new Option<int>("--width") { Description = "image width", DefaultValueFactory = _ => SyntheticRig.ReferenceWidth };
-        var height = new Option<int>("--height") { Description = "image height", DefaultValueFactory = _ => SyntheticRig.ReferenceHeight };
+        var width = SharedOptions.Width(SyntheticRig.ReferenceWidth, "image width");
+        var height = SharedOptions.Height(SyntheticRig.ReferenceHeight, "image height");
         var frames = new Option<int>("--frames") { Description = "frames timed (after one warm-up frame)", DefaultValueFactory = _ => 5 };
-        var threads = new Option<int?>("--threads") { Description = "worker threads (default: all cores)" };
+        var threads = SharedOptions.Threads("worker threads (0: all cores)");
         foreach (var o in new Option[] { width, height, frames, threads }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(_ =>
         {
-            var r = SyntheticBenchmark.Run(pr.GetValue(width), pr.GetValue(height), pr.GetValue(frames), threads: pr.GetValue(threads),
+            var r = SyntheticBenchmark.Run(pr.GetValue(width), pr.GetValue(height), pr.GetValue(frames), threads: pr.GetValue(threads) is var t && t != 0 ? t : null,
                                            progress: new ConsoleProgress());
             Console.WriteLine($"synth {r.Width}x{r.Height}, {r.Threads} threads, {r.Frames} frames: " +
                               $"{r.RenderSecondsPerFrame:F3} s/frame rendering (cameras {r.CamerasSeconds / r.Frames:F3}, scan {r.ScanSeconds / r.Frames:F3}), " +

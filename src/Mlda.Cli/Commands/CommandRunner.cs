@@ -3,8 +3,9 @@ using Mlda.Core;
 namespace Mlda.Cli.Commands;
 
 /// <summary>
-/// Runs a command body and turns the failures a user can cause into one line on stderr and exit code 2.
-/// Everything else (a bug) keeps its stack trace, exit code 1.
+/// Runs a command body and turns the failures a user can cause into one line on stderr and exit code 2: an
+/// <see cref="InputException"/>, a file-system failure (<see cref="FileSystemError"/>), either of them inside the
+/// <see cref="AggregateException"/> of parallel workers. Everything else (a bug) keeps its stack trace, exit code 1.
 /// </summary>
 public static class CommandRunner
 {
@@ -27,9 +28,9 @@ public static class CommandRunner
         {
             return body(cts.Token);
         }
-        catch (InputException e)
+        catch (Exception e) when (UserError(e) is { } message)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {message}");
             return BadInput;
         }
         catch (AggregateException e) when (InputException.FirstIn(e) is { } bad)
@@ -49,4 +50,15 @@ public static class CommandRunner
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>The one line for a failure the user caused, or null for a bug.</summary>
+    public static string? UserError(Exception e) => e switch
+    {
+        InputException => e.Message.ReplaceLineEndings(" "),
+        _ when FileSystemError.Is(e) => FileSystemError.Describe(e),
+        AggregateException a => a.Flatten().InnerExceptions.Where(i => i is not OperationCanceledException).Select(UserError).ToList() is { Count: > 0 } all
+                                && all.All(m => m is not null) ? all[0] : null,
+        TypeInitializationException or System.Reflection.TargetInvocationException => e.InnerException is { } inner ? UserError(inner) : null,
+        _ => null,
+    };
 }

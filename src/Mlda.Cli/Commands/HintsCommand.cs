@@ -13,13 +13,13 @@ public static class HintsCommand
         var data = new Option<string>("--data") { Description = "KITTI raw root (<date>/<drive>/image_02|image_03/data/*.png|jpg); a single date or drive folder works too", Required = true };
         var split = new Option<string?>("--split-file") { Description = "monodepth2 split file (<folder> <frame> <l|r> per line); default: both sides of every frame with both colour images" };
         var output = new Option<string?>("--out") { Description = "output root; default <data>/depth_hints. Files: <out>/<folder>/image_02|image_03/<frame:010d>.npy, float32 (1, 320, 1024)" };
-        var width = new Option<int>("--width") { Description = "hint width (depth-hints' --width); fx = 0.58 x width", DefaultValueFactory = _ => 1024 };
-        var height = new Option<int>("--height") { Description = "hint height (depth-hints' --height)", DefaultValueFactory = _ => 320 };
+        var defaults = new DepthHintOptions();
+        var width = SharedOptions.Width(defaults.Width, "hint width (depth-hints' --width); fx = 0.58 x width");
+        var height = SharedOptions.Height(defaults.Height, "hint height (depth-hints' --height)");
         var jobs = new Option<int>("--jobs") { Description = "images processed at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "recompute hints that already exist (default: skip them, so a stopped run resumes)" };
         var referenceInvalid = new Option<bool>("--reference-invalid") { Description = "let candidates without a disparity compete in the fusion as depth-hints' code does (default: they never win)" };
-        var benchmark = new Option<int>("--benchmark") { Description = "time N images (fused vs one SGBM matcher) and write nothing", DefaultValueFactory = _ => 0 };
-        foreach (var o in new Option[] { data, split, output, width, height, jobs, overwrite, referenceInvalid, benchmark }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, split, output, width, height, jobs, overwrite, referenceInvalid }) command.Options.Add(o);
 
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
@@ -31,7 +31,7 @@ public static class HintsCommand
             if (items.Count == 0) throw new InputException(splitPath ?? dataRoot, "no images to make hints for");
             int w = pr.GetValue(width), h = pr.GetValue(height);
             if (w < 16 || h < 16 || w > 8192 || h > 8192) throw new InputException(null, $"hint size {w}x{h} is outside 16..8192");
-            var options = new DepthHintOptions
+            var options = defaults with
             {
                 Width = w,
                 Height = h,
@@ -39,27 +39,17 @@ public static class HintsCommand
             };
             int parallelImages = Math.Max(1, pr.GetValue(jobs));
 
-            int benchmarkImages = pr.GetValue(benchmark);
-            if (benchmarkImages > 0)
-            {
-                var sample = items.Take(benchmarkImages).ToList();
-                Console.Error.WriteLine($"timing {sample.Count} images with {parallelImages} threads...");
-                var result = DepthHintBenchmark.Run(dataRoot, sample, options, threads: parallelImages, cancellationToken: ct);
-                Console.WriteLine(result);
-                return 0;
-            }
-
             Console.Error.WriteLine($"{items.Count} hints -> {outRoot} ({options.Width}x{options.Height}, {options.Matchers.Count} SGBM matchers, {parallelImages} images at once)");
             var job = new DepthHintJob(dataRoot, outRoot, items)
             {
                 Options = options,
                 MaxParallelImages = parallelImages,
                 Overwrite = pr.GetValue(overwrite),
+                StopAtFirstError = true,
             };
             var run = job.Run(new ConsoleProgress(), ct);
-            Console.WriteLine($"{run.Written} written, {run.Skipped} already there, {run.Failures.Count} failed in {ConsoleProgress.Format(run.Elapsed.TotalSeconds)}");
-            foreach (var f in run.Failures) Console.Error.WriteLine($"failed: {f.Message}");
-            return run.Succeeded ? 0 : 1;
+            Console.WriteLine($"{run.Written} written, {run.Skipped} already there in {ConsoleProgress.Format(run.Elapsed.TotalSeconds)}");
+            return 0;
         }));
         return command;
     }

@@ -8,7 +8,7 @@ public static class InferCommand
     public static Command Create()
     {
         var modelDir = new Option<string>("--model") { Description = "exported model folder (mlda.onnx + model.json, from mlda export)", Required = true };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per physical core)", DefaultValueFactory = _ => 0 };
+        var threads = SharedOptions.Threads("ONNX Runtime intra-op threads (0: one per physical core)");
         var io = new PredictionCliOptions();
         var command = new Command("infer", "depth for an image, a folder or a video with the exported model and ONNX Runtime only");
         command.Options.Add(modelDir);

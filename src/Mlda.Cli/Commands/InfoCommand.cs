@@ -9,26 +9,17 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var height = new Option<int>("--height") { Description = "input height (a multiple of 32, at least 64)", DefaultValueFactory = _ => 192 };
-        var width = new Option<int>("--width") { Description = "input width (a multiple of 32, at least 64)", DefaultValueFactory = _ => 640 };
-        var poseEncoder = new Option<string>("--pose-encoder") { Description = "mlda (reference) or light (plain ResNet-18)", DefaultValueFactory = _ => "mlda" };
-        poseEncoder.AcceptOnlyFromAmong("mlda", "light");
+        var defaults = new ModelOptions();
+        var height = SharedOptions.Height(defaults.Height, "input height (a multiple of 32, at least 64)");
+        var width = SharedOptions.Width(defaults.Width, "input width (a multiple of 32, at least 64)");
+        var poseEncoder = SharedOptions.PoseEncoder(defaults.PoseEncoder);
         var command = new Command("info", "parameter counts and multiply-accumulates of each network");
         command.Options.Add(height);
         command.Options.Add(width);
         command.Options.Add(poseEncoder);
         command.SetAction(pr => CommandRunner.Run(_ =>
         {
-            var options = new ModelOptions(pr.GetValue(height), pr.GetValue(width),
-                pr.GetValue(poseEncoder) == "light" ? PoseEncoderKind.Light : PoseEncoderKind.Mlda);
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new InputException(null, e.Message, inner: e);
-            }
+            var options = SharedOptions.ValidModelOptions(new ModelOptions(pr.GetValue(height), pr.GetValue(width), SharedOptions.PoseEncoderValue(pr, poseEncoder)));
             var costs = NetworkComplexity.Measure(options);
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine($"MLDA-Net at {options.Width}x{options.Height}, pose encoder {options.PoseEncoder.ToString().ToLowerInvariant()}, one image (pair)");

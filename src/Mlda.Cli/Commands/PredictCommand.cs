@@ -39,7 +39,7 @@ sealed class PredictionCliOptions
     readonly Option<string> _input = new("--input") { Description = "an image, a folder of images or a video", Required = true };
     readonly Option<string> _out = new("--out") { Description = "output folder", Required = true };
     readonly Option<string> _outputs = new("--outputs") { Description = $"comma-separated outputs: {PredictionOutputNames.Choices} (a video input always gets <name>_depth.mp4)", DefaultValueFactory = _ => "default" };
-    readonly Option<int> _batch = new("--batch") { Description = "images per forward pass; the guided filter normalises over the batch, so 1 (default) makes each result independent of its neighbours", DefaultValueFactory = _ => 1 };
+    readonly Option<int> _batch = SharedOptions.BatchSize(1, "images per forward pass; the guided filter normalises over the batch, so 1 makes each result independent of its neighbours");
     readonly Option<bool> _flip = new("--flip") { Description = "flip post-processing (monodepth2): average with the mirrored image's prediction" };
     readonly Option<double?> _scale = new("--scale") { Description = "multiply depth by this factor (metres per unit); default 5.4 for models trained with stereo (S, MS), none for mono (M)" };
     readonly Option<string?> _intrinsics = new("--intrinsics") { Description = "fx,fy,cx,cy in input pixels for the point cloud (default: KITTI's normalised K scaled to the image)" };

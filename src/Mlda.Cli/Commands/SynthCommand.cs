@@ -16,15 +16,15 @@ public static class SynthCommand
         var drives = new Option<int>("--drives") { Description = "number of drives; the last one only feeds test_files.txt", DefaultValueFactory = _ => defaults.Drives };
         var frames = new Option<int>("--frames") { Description = "frames per drive (10 Hz)", DefaultValueFactory = _ => defaults.Frames };
         var seed = new Option<int>("--seed") { Description = "scene and trajectory seed (same arguments and seed give identical bytes)", DefaultValueFactory = _ => defaults.Seed };
-        var width = new Option<int>("--width") { Description = "image width; intrinsics scale with it (fx = 721.5377 at 1242)", DefaultValueFactory = _ => defaults.Width };
-        var height = new Option<int>("--height") { Description = "image height", DefaultValueFactory = _ => defaults.Height };
+        var width = SharedOptions.Width(defaults.Width, "image width; intrinsics scale with it (fx = 721.5377 at 1242)");
+        var height = SharedOptions.Height(defaults.Height, "image height");
         var date = new Option<string>("--date") { Description = "date folder name (yyyy_MM_dd)", DefaultValueFactory = _ => defaults.Date };
-        var threads = new Option<int?>("--threads") { Description = "worker threads (default: all cores)" };
+        var threads = SharedOptions.Threads("worker threads (0: all cores)", defaults.Threads ?? 0);
         foreach (var o in new Option[] { outDir, drives, frames, seed, width, height, date, threads }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var options = new SyntheticDatasetOptions(pr.GetValue(drives), pr.GetValue(frames), pr.GetValue(seed),
-                pr.GetValue(width), pr.GetValue(height), pr.GetValue(date)!, pr.GetValue(threads));
+                pr.GetValue(width), pr.GetValue(height), pr.GetValue(date)!, pr.GetValue(threads) is var t && t != 0 ? t : null);
             var root = pr.GetValue(outDir)!;
             var summary = SyntheticDataset.Generate(root, options, new ConsoleProgress(), ct);
             Console.WriteLine($"{root}: {summary.FramesRendered} frames rendered, {summary.FramesSkipped} already there");

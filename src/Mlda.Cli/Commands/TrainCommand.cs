@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Mlda.Core;
-using Mlda.Networks;
 using Mlda.Training;
 
 namespace Mlda.Cli.Commands;
@@ -13,46 +11,45 @@ public static class TrainCommand
 {
     public static Command Create()
     {
+        var d = new TrainOptions(); // the reference's defaults: --help shows them, a config or --resume overrides them, given flags override both
         var command = new Command("train", "self-supervised training (mono, stereo, mono+stereo; depth hints)");
         var data = new Option<string?>("--data") { Description = "KITTI raw root (real or `mlda synth` output)" };
         var splitDir = new Option<string?>("--split-dir") { Description = "folder with train_files.txt and val_files.txt" };
         var logDir = new Option<string>("--log-dir") { Description = "where runs are written", Required = true };
-        var modelName = new Option<string?>("--model-name") { Description = "run name: the run lives in <log-dir>/<name> (default mlda)" };
+        var modelName = new Option<string>("--model-name") { Description = "run name: the run lives in <log-dir>/<name>", DefaultValueFactory = _ => d.ModelName };
         var config = new Option<string?>("--config") { Description = "JSON config (camelCase keys of the train options, e.g. configs/cpu-synthetic.json)" };
         var resume = new Option<bool>("--resume") { Description = "continue <log-dir>/<name>/models/last exactly (its saved options apply)" };
         var hints = new Option<string?>("--hints") { Description = "depth hints root (`mlda hints` output)" };
         var noHints = new Option<bool>("--no-hints") { Description = "train without depth hints" };
-        var mode = new Option<string?>("--mode") { Description = "M (video), S (stereo) or MS (both; default)" };
-        var epochs = new Option<int?>("--epochs") { Description = "epochs (default 10)" };
-        var batch = new Option<int?>("--batch-size") { Description = "batch size (default 2)" };
-        var lr = new Option<double?>("--learning-rate") { Description = "Adam learning rate (default 1e-4)" };
-        var bestMetric = new Option<string?>("--best-metric") { Description = "what best_weights is chosen by: rmse_avg (reference) or an Eigen metric such as eigen_stereo/abs_rel" };
-        var warmup = new Option<int?>("--warmup-steps") { Description = "raise the rate linearly over the first N steps (default 0, the reference)" };
-        var step = new Option<int?>("--scheduler-step-size") { Description = "epochs per tenfold rate decay (default 2)" };
-        var height = new Option<int?>("--height") { Description = "input height, multiple of 32 (default 192)" };
-        var width = new Option<int?>("--width") { Description = "input width, multiple of 32 (default 640)" };
-        var seed = new Option<long?>("--seed") { Description = "random seed (default 0)" };
-        var device = new Option<string?>("--device") { Description = "cpu or cuda (default cpu)" };
-        var pose = new Option<string?>("--pose-encoder") { Description = "mlda (reference) or light (ResNet-18 only)" };
+        var mode = new Option<string>("--mode") { Description = "M (video), S (stereo) or MS (both)", DefaultValueFactory = _ => d.Mode };
+        var epochs = new Option<int>("--epochs") { Description = "epochs", DefaultValueFactory = _ => d.Epochs };
+        var batch = SharedOptions.BatchSize(d.BatchSize);
+        var lr = new Option<double>("--learning-rate") { Description = "Adam learning rate", DefaultValueFactory = _ => d.LearningRate };
+        var bestMetric = new Option<string>("--best-metric") { Description = "what best_weights is chosen by: rmse_avg (reference) or an Eigen metric such as eigen_stereo/abs_rel", DefaultValueFactory = _ => d.BestMetric };
+        var warmup = new Option<int>("--warmup-steps") { Description = "raise the rate linearly over the first N steps (0: the reference)", DefaultValueFactory = _ => d.WarmupSteps };
+        var step = new Option<int>("--scheduler-step-size") { Description = "epochs per tenfold rate decay", DefaultValueFactory = _ => d.SchedulerStepSize };
+        var height = SharedOptions.Height(d.Height);
+        var width = SharedOptions.Width(d.Width);
+        var seed = new Option<long>("--seed") { Description = "random seed", DefaultValueFactory = _ => d.Seed };
+        var device = SharedOptions.Device(d.Device);
+        var pose = SharedOptions.PoseEncoder(d.PoseEncoder);
         var noPretrained = new Option<bool>("--no-imagenet") { Description = "random initialisation instead of ImageNet ResNet-18 weights" };
-        var smooth = new Option<double?>("--disparity-smoothness") { Description = "smoothness weight λ (default 0)" };
-        var noise = new Option<double?>("--identity-noise") { Description = "tie-break noise on the identity loss (default 0; depth-hints 1e-5)" };
-        var workers = new Option<int?>("--workers") { Description = "data loader threads (default 2)" };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: its own)" };
-        var maxSteps = new Option<int?>("--max-steps-per-epoch") { Description = "cut epochs short (quick runs)" };
-        var valEvery = new Option<int?>("--validate-every") { Description = "also validate every N steps" };
-        var logFreq = new Option<int?>("--log-frequency") { Description = "write metrics every N steps (default 250)" };
+        var smooth = new Option<double>("--disparity-smoothness") { Description = "smoothness weight λ", DefaultValueFactory = _ => d.Smoothness };
+        var noise = new Option<double>("--identity-noise") { Description = "tie-break noise on the identity loss (depth-hints: 1e-5)", DefaultValueFactory = _ => d.IdentityNoise };
+        var workers = new Option<int>("--workers") { Description = "data loader threads", DefaultValueFactory = _ => d.Workers };
+        var threads = SharedOptions.Threads("TorchSharp intra-op threads (0: its own)", d.Threads);
+        var maxSteps = new Option<int>("--max-steps-per-epoch") { Description = "cut epochs short (quick runs; 0: the whole split)", DefaultValueFactory = _ => d.MaxStepsPerEpoch };
+        var valEvery = new Option<int>("--validate-every") { Description = "also validate every N steps (0: after each epoch only)", DefaultValueFactory = _ => d.ValidateEvery };
+        var logFreq = new Option<int>("--log-frequency") { Description = "write metrics every N steps", DefaultValueFactory = _ => d.LogFrequency };
         var initialDepth = new Option<double?>("--initial-depth") { Description = "start the disparity heads at this depth in network units (x5.4 = metres) instead of the reference's zero bias" };
-        var timeLimit = new Option<double?>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress" };
-        var benchmark = new Option<int?>("--benchmark") { Description = "time N training steps at the given size (random images unless --data/--split-dir) and exit" };
-        command.Options.Add(benchmark);
+        var timeLimit = new Option<double>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress (0: no limit)", DefaultValueFactory = _ => d.TimeLimitMinutes };
         foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, step, bestMetric, height, width,
                                          seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
 
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            var name = pr.GetValue(modelName) ?? "mlda";
+            var name = pr.GetValue(modelName)!;
             var log = pr.GetValue(logDir)!;
             bool isResume = pr.GetValue(resume);
             TrainOptions o;
@@ -66,47 +63,34 @@ public static class TrainCommand
                 o = pr.GetValue(config) is { } c ? TrainOptions.Load(c) : new TrainOptions();
             }
             o = o with { LogDir = log, ModelName = name };
-            if (pr.GetValue(data) is { } d) o = o with { DataPath = d };
+            bool Given(Option option) => SharedOptions.Given(pr, option);
+            if (pr.GetValue(data) is { } dataPath) o = o with { DataPath = dataPath };
             if (pr.GetValue(splitDir) is { } sd) o = o with { SplitDir = sd };
             if (pr.GetValue(hints) is { } h) o = o with { HintPath = h };
             if (pr.GetValue(noHints)) o = o with { HintPath = null };
-            if (pr.GetValue(mode) is { } m) o = o with { Mode = m.ToUpperInvariant() };
-            if (pr.GetValue(epochs) is { } e) o = o with { Epochs = e };
-            if (pr.GetValue(batch) is { } b) o = o with { BatchSize = b };
-            if (pr.GetValue(lr) is { } l) o = o with { LearningRate = l };
-            if (pr.GetValue(bestMetric) is { } bm) o = o with { BestMetric = bm };
-            if (pr.GetValue(warmup) is { } wu) o = o with { WarmupSteps = wu };
-            if (pr.GetValue(step) is { } st) o = o with { SchedulerStepSize = st };
-            if (pr.GetValue(height) is { } hh) o = o with { Height = hh };
-            if (pr.GetValue(width) is { } ww) o = o with { Width = ww };
-            if (pr.GetValue(seed) is { } s) o = o with { Seed = s };
-            if (pr.GetValue(device) is { } dv) o = o with { Device = dv };
-            if (pr.GetValue(pose) is { } p)
-                o = o with { PoseEncoder = p.ToLowerInvariant() switch
-                {
-                    "mlda" => PoseEncoderKind.Mlda,
-                    "light" => PoseEncoderKind.Light,
-                    _ => throw new InputException("--pose-encoder", $"must be mlda or light, got '{p}'"),
-                } };
+            if (Given(mode)) o = o with { Mode = pr.GetValue(mode)!.ToUpperInvariant() };
+            if (Given(epochs)) o = o with { Epochs = pr.GetValue(epochs) };
+            if (Given(batch)) o = o with { BatchSize = pr.GetValue(batch) };
+            if (Given(lr)) o = o with { LearningRate = pr.GetValue(lr) };
+            if (Given(bestMetric)) o = o with { BestMetric = pr.GetValue(bestMetric)! };
+            if (Given(warmup)) o = o with { WarmupSteps = pr.GetValue(warmup) };
+            if (Given(step)) o = o with { SchedulerStepSize = pr.GetValue(step) };
+            if (Given(height)) o = o with { Height = pr.GetValue(height) };
+            if (Given(width)) o = o with { Width = pr.GetValue(width) };
+            if (Given(seed)) o = o with { Seed = pr.GetValue(seed) };
+            if (Given(device)) o = o with { Device = pr.GetValue(device)! };
+            if (Given(pose)) o = o with { PoseEncoder = SharedOptions.PoseEncoderValue(pr, pose) };
             if (pr.GetValue(noPretrained)) o = o with { ImageNetPretrained = false };
-            if (pr.GetValue(smooth) is { } sm) o = o with { Smoothness = sm };
-            if (pr.GetValue(noise) is { } nz) o = o with { IdentityNoise = nz };
-            if (pr.GetValue(workers) is { } wk) o = o with { Workers = wk };
-            if (pr.GetValue(threads) is { } th) o = o with { Threads = th };
-            if (pr.GetValue(maxSteps) is { } ms) o = o with { MaxStepsPerEpoch = ms };
-            if (pr.GetValue(valEvery) is { } ve) o = o with { ValidateEvery = ve };
-            if (pr.GetValue(logFreq) is { } lf) o = o with { LogFrequency = lf };
+            if (Given(smooth)) o = o with { Smoothness = pr.GetValue(smooth) };
+            if (Given(noise)) o = o with { IdentityNoise = pr.GetValue(noise) };
+            if (Given(workers)) o = o with { Workers = pr.GetValue(workers) };
+            if (Given(threads)) o = o with { Threads = pr.GetValue(threads) };
+            if (Given(maxSteps)) o = o with { MaxStepsPerEpoch = pr.GetValue(maxSteps) };
+            if (Given(valEvery)) o = o with { ValidateEvery = pr.GetValue(valEvery) };
+            if (Given(logFreq)) o = o with { LogFrequency = pr.GetValue(logFreq) };
             if (pr.GetValue(initialDepth) is { } idp) o = o with { InitialDepth = idp };
-            if (pr.GetValue(timeLimit) is { } tl) o = o with { TimeLimitMinutes = tl };
-            if (pr.GetValue(benchmark) is { } n)
-            {
-                if (o.Threads > 0) TorchSharp.torch.set_num_threads(o.Threads);
-                KittiRawDataset? set = null;
-                if (o.DataPath != "" && o.SplitDir != "")
-                    set = new KittiRawDataset(o.DataPath, Mlda.Core.Kitti.SplitFile.Read(Path.Combine(o.SplitDir, "train_files.txt")), o.ToDatasetOptions(false), isTrain: true);
-                Console.WriteLine(TrainingBenchmark.Run(o.Width, o.Height, o.BatchSize, n, o.Mode, o.PoseEncoder, o.UsesHints || set is null, set, workers: o.Workers));
-                return 0;
-            }
+            if (Given(timeLimit)) o = o with { TimeLimitMinutes = pr.GetValue(timeLimit) };
+            SharedOptions.RequireDevice(o.Device);
             o.Validate(pr.GetValue(config) ?? "command line");
 
             using var trainer = new Trainer(o, isResume, new ConsoleProgress(), msg => Console.Error.WriteLine(msg));

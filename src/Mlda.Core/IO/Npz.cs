@@ -5,7 +5,8 @@ namespace Mlda.Core.IO;
 /// <summary>
 /// numpy's <c>.npz</c>: a zip of <c>.npy</c> members, stored (<c>np.savez</c>) or deflated (<c>np.savez_compressed</c>).
 /// Keys are the member names without <c>.npy</c>, as <c>np.load(path)[key]</c> sees them. Object (pickled) members
-/// are refused with an <see cref="InputException"/>: C# cannot unpickle them.
+/// are refused with an <see cref="InputException"/>: C# cannot unpickle them. Every member's CRC-32 is checked
+/// (as Python's <c>zipfile</c> does when numpy reads it): .NET's zip reader does not, and would hand on corrupt data.
 /// </summary>
 public static class Npz
 {
@@ -21,8 +22,11 @@ public static class Npz
             {
                 if (entry.FullName.EndsWith('/')) continue;
                 var key = entry.FullName.EndsWith(".npy", StringComparison.Ordinal) ? entry.FullName[..^4] : entry.FullName;
-                using var s = entry.Open();
+                using var s = new Crc32Stream(entry.Open());
                 result[key] = Npy.ReadFrom(s, $"{path}[{key}]");
+                s.CopyTo(Stream.Null);
+                if (s.Crc != entry.Crc32)
+                    throw new InputException(path, $"member '{entry.FullName}' is corrupt: CRC-32 {s.Crc:x8}, the archive says {entry.Crc32:x8}");
             }
         }
         catch (InvalidDataException e)
@@ -58,4 +62,37 @@ public static class Npz
 
     public static void Write(string path, string key, NpyArray array, bool compressed = true) =>
         Write(path, [new KeyValuePair<string, NpyArray>(key, array)], compressed);
+
+    /// <summary>Reads through <paramref name="inner"/> and keeps the CRC-32 of everything read.</summary>
+    sealed class Crc32Stream(Stream inner) : Stream
+    {
+        readonly System.IO.Hashing.Crc32 _crc = new();
+
+        public uint Crc => _crc.GetCurrentHashAsUInt32();
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            _crc.Append(buffer[..n]);
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -53,6 +53,9 @@ public static class GroundTruthSet
         for (int i = 0; i < split.Count; i++)
         {
             var e = split[i];
+            // monodepth2's export_gt_depth.py unpacks `folder, frame_id, _ = line.split()`: all three are needed.
+            if (e.Side is null)
+                throw new InputException(splitPath, "expected '<folder> <frame> <side>': ground truth needs all three fields", e.Line);
             if (!calibrations.TryGetValue(e.Date, out var calib))
             {
                 var dateDir = KittiRawLayout.CalibrationDir(dataRoot, e.Folder);
@@ -64,6 +67,7 @@ public static class GroundTruthSet
             scans[i] = KittiRawLayout.VelodynePath(dataRoot, e.Folder, e.FrameIndex);
             if (!File.Exists(scans[i]))
                 throw new InputException(splitPath, $"frame {e.FrameIndex} of '{e.Folder}' has no Velodyne scan ({scans[i]} not found)", e.Line);
+            if (new FileInfo(scans[i]).Length == 0) throw new InputException(scans[i], "empty Velodyne scan (0 bytes)");
         }
         return new OnDemand(calibOf, scans);
     }

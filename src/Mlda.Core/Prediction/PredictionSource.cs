@@ -1,3 +1,4 @@
+using Mlda.Core.Imaging;
 using OpenCvSharp;
 
 namespace Mlda.Core.Prediction;
@@ -24,7 +25,7 @@ public sealed class PredictionSource
     /// <summary>Frame rate of a video source (for the output video), else 0.</summary>
     public double FramesPerSecond { get; }
 
-    /// <summary>Number of frames (a video's count is what its container claims).</summary>
+    /// <summary>Number of frames (a video's: the frames that decode, which <see cref="Open"/> checks against its container's claim).</summary>
     public int Count { get; }
 
     PredictionSource(string path, SourceKind kind, IReadOnlyList<string> files, double fps, int count)
@@ -51,11 +52,16 @@ public sealed class PredictionSource
         {
             using var capture = new VideoCapture(path);
             if (!capture.IsOpened()) throw new InputException(path, "OpenCV cannot open this video");
-            int count = (int)capture.Get(VideoCaptureProperties.FrameCount);
+            int claimed = (int)capture.Get(VideoCaptureProperties.FrameCount);
             double fps = capture.Get(VideoCaptureProperties.Fps);
             using var first = new Mat();
             if (!capture.Read(first) || first.Empty()) throw new InputException(path, "video has no readable frame");
-            return new PredictionSource(path, SourceKind.Video, [path], fps > 0 && double.IsFinite(fps) ? fps : 10, Math.Max(count, 1));
+            // FFmpeg stops at the first undecodable packet with only a log line: count what decodes, before any output.
+            int count = 1;
+            while (capture.Grab()) count++;
+            if (claimed > 0 && count < claimed)
+                throw new InputException(path, $"truncated video: its container claims {claimed} frames, {count} decode ({claimed - count} lost)");
+            return new PredictionSource(path, SourceKind.Video, [path], fps > 0 && double.IsFinite(fps) ? fps : 10, count);
         }
         if (!Cv2.HaveImageReader(path)) throw new InputException(path, "not a readable image (and not a video by its extension)");
         return new PredictionSource(path, SourceKind.Image, [path], 0, 1);
@@ -86,11 +92,7 @@ public sealed class PredictionSource
     /// <summary>Reads an image as 8-bit BGR (gray and 16-bit images are converted); <see cref="InputException"/> when unreadable.</summary>
     public static Mat ReadImage(string file)
     {
-        Mat mat;
-        try { mat = Cv2.ImRead(file, ImreadModes.Color); }
-        catch (OpenCVException e) { throw new InputException(file, "not a readable image: " + e.Message); }
-        if (mat.Empty()) { mat.Dispose(); throw new InputException(file, "not a readable image"); }
-        return ToBgr(mat, file);
+        return ToBgr(ImageFile.LoadBgrMat(file), file);
     }
 
     static Mat ToBgr(Mat mat, string origin)

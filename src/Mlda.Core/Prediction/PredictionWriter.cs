@@ -58,10 +58,7 @@ public sealed class PredictionWriter(string outDir, PredictionOutputs outputs, C
     string WriteImage(string fileName, Mat image)
     {
         var path = Path.Combine(outDir, fileName);
-        AtomicFile.Write(path, tmp =>
-        {
-            if (!Cv2.ImWrite(tmp, image)) throw new IOException($"{path}: OpenCV could not write the image");
-        });
+        ImageFile.SaveMat(path, image);
         return path;
     }
 }

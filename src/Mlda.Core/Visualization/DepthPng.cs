@@ -1,5 +1,4 @@
 using Mlda.Core.Imaging;
-using Mlda.Core.IO;
 using OpenCvSharp;
 
 namespace Mlda.Core.Visualization;
@@ -21,10 +20,7 @@ public static class DepthPng
             values[i] = float.IsFinite(d) && d > 0 ? (ushort)Math.Clamp(Math.Round(d * Scale), 1, ushort.MaxValue) : (ushort)0;
         }
         using var mat = MatBuffers.FromUInt16(values, depth.Height, depth.Width);
-        AtomicFile.Write(path, tmp =>
-        {
-            if (!Cv2.ImWrite(tmp, mat)) throw new IOException($"{path}: OpenCV could not write the PNG");
-        });
+        ImageFile.SaveMat(path, mat);
     }
 
     /// <summary>Reads a KITTI-convention 16-bit PNG back to depth in metres (0 = no depth).</summary>

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using Mlda.Checkpoints;
+using Mlda.Networks;
+using Mlda.Prediction;
+using Mlda.Runtime;
+using Mlda.Core;
+
+namespace Mlda.Cli.Commands;
+
+/// <summary><c>mlda bench infer</c>: TorchSharp eager against ONNX Runtime: latency, throughput, memory, GFLOP/s; the ratio last.</summary>
+public static class BenchInfer
+{
+    public static Command Create()
+    {
+        var defaults = new ModelOptions();
+        var weights = new Option<string?>("--weights") { Description = "model folder to time (default: random initialisation at --height x --width)" };
+        var height = SharedOptions.Height(defaults.Height, "input height without --weights");
+        var width = SharedOptions.Width(defaults.Width, "input width without --weights");
+        var runs = new Option<int>("--runs") { Description = "timed batch-1 runs per engine (median reported)", DefaultValueFactory = _ => 20 };
+        var throughputBatch = new Option<int>("--throughput-batch") { Description = "batch size for the throughput figure", DefaultValueFactory = _ => 8 };
+        var ortThreads = new Option<int>("--ort-threads") { Description = "ONNX Runtime intra-op threads (0: one per physical core)", DefaultValueFactory = _ => 0 };
+        var threads = SharedOptions.Threads("TorchSharp intra-op threads (0: its default, one per core)");
+        var command = new Command("infer", "TorchSharp eager vs ONNX Runtime: latency, throughput, memory of the encoder + depth decoder");
+        foreach (var o in new Option[] { weights, height, width, runs, throughputBatch, ortThreads, threads }) command.Options.Add(o);
+        command.SetAction(pr => CommandRunner.Run(ct =>
+        {
+            if (pr.GetValue(runs) < 1 || pr.GetValue(throughputBatch) < 1) throw new InputException(null, "--runs and --throughput-batch must be at least 1");
+            if (pr.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(pr.GetValue(threads));
+            MldaNetworks nets;
+            string source;
+            if (pr.GetValue(weights) is string dir)
+            {
+                nets = Checkpoint.Load(dir, depthOnly: true);
+                source = dir;
+            }
+            else
+            {
+                var options = SharedOptions.ValidModelOptions(new ModelOptions(pr.GetValue(height), pr.GetValue(width)));
+                nets = MldaNetworks.Create(options, imageNetPretrained: false, seed: 0, withPose: false);
+                source = "random initialisation";
+            }
+            using (nets)
+            {
+                var r = InferenceBenchmark.Run(nets, pr.GetValue(runs), pr.GetValue(throughputBatch), 3,
+                    new RuntimeOptions(IntraOpThreads: pr.GetValue(ortThreads)), new ConsoleProgress(), ct);
+                var inv = CultureInfo.InvariantCulture;
+                Console.WriteLine($"MLDA-Net encoder + depth decoder at {r.Width}x{r.Height} ({source}), {2.0 * r.MacsPerImage / 1e9:F1} GFLOP per image (2 x MACs), " +
+                                  $"{Environment.ProcessorCount} logical cores, TorchSharp {r.TorchThreads} threads, ONNX Runtime {(pr.GetValue(ortThreads) == 0 ? "default" : pr.GetValue(ortThreads).ToString(inv))} threads");
+                Console.WriteLine($"{"engine",-18}{"latency b1 median s",21}{"min s",9}{$"throughput b{r.Torch.ThroughputBatch} img/s",22}{"peak RSS MB",13}{"GFLOP/s",10}");
+                foreach (var t in new[] { r.Torch, r.Onnx })
+                    Console.WriteLine($"{t.Engine,-18}{t.LatencyMedianSeconds.ToString("F4", inv),21}{t.LatencyMinSeconds.ToString("F4", inv),9}{t.ThroughputImagesPerSecond.ToString("F2", inv),22}{t.PeakResidentMegabytes.ToString("F0", inv),13}{t.GflopsPerSecond.ToString("F1", inv),10}");
+                Console.WriteLine($"latency ratio ONNX Runtime / TorchSharp eager (batch 1, median): {r.LatencyRatio.ToString("F2", inv)}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+}
