@@ -16,10 +16,13 @@ public static class EvalCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "KITTI raw data root", Required = true };
-        var split = new Option<string>("--split-file") { Description = "split file naming the evaluated frames, in the order of the disparities", Required = true };
+        var split = new Option<string?>("--split-file") { Description = "split file naming the evaluated frames, in the order of the disparities" };
+        var named = SplitOption.Create("its test_files.txt (eigen protocol) or val_files.txt (reference protocol)");
+        var protocol = new Option<string>("--protocol") { Description = "eigen: monodepth2's evaluate_depth.py; reference: the reference's test.py (validation RMSE over batches of 2, needs --weights)", DefaultValueFactory = _ => "eigen" };
+        protocol.AcceptOnlyFromAmong("eigen", "reference");
         var disps = new Option<string?>("--disps") { Description = "float32 (N,H,W) .npy of predicted disparities in split order (monodepth2 --ext_disp_to_eval)" };
         var weights = new Option<string?>("--weights") { Description = "a trained model folder (e.g. <log-dir>/<name>/models/best_weights) to predict the disparities with, instead of --disps" };
-        var mode = new Option<string>("--eval-mode") { Description = "mono: per-image median scaling; stereo: x5.4", Required = true };
+        var mode = new Option<string?>("--eval-mode") { Description = "mono: per-image median scaling; stereo: x5.4 (needed by the eigen protocol)" };
         mode.AcceptOnlyFromAmong("mono", "stereo");
         var post = new Option<bool>("--post-process") { Description = "flip post-processing: with --weights the mirrored images are predicted too; --disps then holds 2N maps: the N disparities, then those predicted for the mirrored images (still mirrored)" };
         var json = new Option<string?>("--json") { Description = "also write the metrics (and per-image metrics) to this JSON file" };
@@ -27,11 +30,14 @@ public static class EvalCommand
         mask.AcceptOnlyFromAmong("eigen", "valid");
         var gt = new Option<string?>("--gt") { Description = "ground truth from `mlda export-gt` for this split, instead of regenerating it from the scans" };
         var command = new Command("eval", "Eigen-protocol evaluation of a model or of external disparities");
-        foreach (var o in new Option[] { data, split, disps, weights, mode, post, json, mask, gt }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, split, named, protocol, disps, weights, mode, post, json, mask, gt }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            var splitPath = pr.GetValue(split)!;
+            bool reference = pr.GetValue(protocol) == "reference";
+            var splitPath = SplitOption.FileOf(pr.GetValue(split), pr.GetValue(named), reference ? ["val"] : ["test", "val"]);
             var entries = SplitFile.Read(splitPath);
+            if (reference) return ReferenceTestReport.Run(pr.GetValue(data)!, splitPath, entries, pr.GetValue(weights), pr.GetValue(json), ct);
+            if (pr.GetValue(mode) is null) throw new InputException(null, "--eval-mode mono|stereo is required by the eigen protocol");
             var dispPath = pr.GetValue(disps);
             var weightsPath = pr.GetValue(weights);
             if ((dispPath is null) == (weightsPath is null)) throw new InputException(splitPath, "give exactly one of --disps and --weights");

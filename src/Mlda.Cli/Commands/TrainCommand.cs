@@ -46,6 +46,8 @@ public static class TrainCommand
         var timeLimit = new Option<double?>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress" };
         var benchmark = new Option<int?>("--benchmark") { Description = "time N training steps at the given size (random images unless --data/--split-dir) and exit" };
         command.Options.Add(benchmark);
+        var named = SplitOption.Create("its train_files.txt and val_files.txt, instead of --split-dir");
+        command.Options.Add(named);
         foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, step, bestMetric, height, width,
                                          seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
@@ -68,6 +70,7 @@ public static class TrainCommand
             o = o with { LogDir = log, ModelName = name };
             if (pr.GetValue(data) is { } d) o = o with { DataPath = d };
             if (pr.GetValue(splitDir) is { } sd) o = o with { SplitDir = sd };
+            if (pr.GetValue(named) is { } sn) o = o with { SplitDir = Mlda.Core.Kitti.ShippedSplits.Folder(sn) };
             if (pr.GetValue(hints) is { } h) o = o with { HintPath = h };
             if (pr.GetValue(noHints)) o = o with { HintPath = null };
             if (pr.GetValue(mode) is { } m) o = o with { Mode = m.ToUpperInvariant() };
