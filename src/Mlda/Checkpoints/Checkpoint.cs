@@ -24,8 +24,9 @@ public static class Checkpoint
     /// <summary>
     /// Writes the networks into <paramref name="dir"/>: all files go to a temporary sibling folder first, which then
     /// replaces <paramref name="dir"/>, so an interrupted save never leaves a mixed or half-written set.
+    /// <paramref name="mode"/> (M, S or MS), where given, is recorded in <c>options.json</c> next to the architecture.
     /// </summary>
-    public static void Save(string dir, MldaNetworks nets)
+    public static void Save(string dir, MldaNetworks nets, string? mode = null)
     {
         var full = Path.GetFullPath(dir);
         var parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{dir} has no parent folder");
@@ -37,7 +38,9 @@ public static class Checkpoint
         {
             foreach (var (name, module) in nets.Named())
                 module.save_safetensors(FileOf(tmp, name));
-            File.WriteAllText(Path.Combine(tmp, OptionsFile), JsonSerializer.Serialize(nets.Options, Json));
+            var options = JsonSerializer.SerializeToNode(nets.Options, Json)!.AsObject();
+            if (mode is not null) options["Mode"] = mode;
+            File.WriteAllText(Path.Combine(tmp, OptionsFile), options.ToJsonString(Json));
             if (Directory.Exists(full))
             {
                 Directory.Move(full, old);

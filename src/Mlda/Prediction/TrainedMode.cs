@@ -14,27 +14,35 @@ public static class TrainedMode
     /// <summary>"mono", "stereo", "mono+stereo", or null when no readable training options are found.</summary>
     public static string? Detect(string weightsDir)
     {
+        // A folder that records its own mode (an imported one: Checkpoint.Save with a mode) says it first.
+        if (ModeIn(Path.Combine(weightsDir, Checkpoints.Checkpoint.OptionsFile)) is { } own) return own;
         var dir = new DirectoryInfo(Path.GetFullPath(weightsDir));
         for (int up = 0; up <= 3 && dir is not null; up++, dir = dir.Parent)
         {
             var file = Path.Combine(dir.FullName, OptionsFile);
             if (!File.Exists(file)) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(file));
-                foreach (var p in doc.RootElement.EnumerateObject())
-                    if (p.Name.Equals("mode", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String)
-                        return p.Value.GetString()!.ToUpperInvariant() switch
-                        {
-                            "M" or "MONO" => "mono",
-                            "S" or "STEREO" => "stereo",
-                            "MS" or "MONO+STEREO" => "mono+stereo",
-                            _ => null,
-                        };
-            }
-            catch (JsonException) { }
-            return null;
+            return ModeIn(file);
         }
+        return null;
+    }
+
+    static string? ModeIn(string file)
+    {
+        if (!File.Exists(file)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (var p in doc.RootElement.EnumerateObject())
+                if (p.Name.Equals("mode", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String)
+                    return p.Value.GetString()!.ToUpperInvariant() switch
+                    {
+                        "M" or "MONO" => "mono",
+                        "S" or "STEREO" => "stereo",
+                        "MS" or "MONO+STEREO" => "mono+stereo",
+                        _ => null,
+                    };
+        }
+        catch (JsonException) { }
         return null;
     }
 }
