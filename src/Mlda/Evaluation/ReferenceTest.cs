@@ -35,14 +35,11 @@ public static class ReferenceTest
     /// <summary>The reference's default <c>--batch_size</c>.</summary>
     public const int BatchSize = 2;
 
-    /// <summary>The lines the reference keeps: the frame and its neighbours −1 and +1 exist (<c>trainer.py __init__</c>).</summary>
-    public static IReadOnlyList<SplitEntry> Usable(string dataRoot, IReadOnlyList<SplitEntry> entries) =>
-        [.. entries.Where(e => new[] { -1, 0, 1 }.All(o => KittiRawLayout.FindImage(dataRoot, e.Folder, e.Camera, e.FrameIndex + o) is not null))];
-
     public static ReferenceTestResult Run(SplitPredictor predictor, string dataRoot, IReadOnlyList<SplitEntry> entries, int batchSize = BatchSize,
         IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
-        var usable = Usable(dataRoot, entries);
+        // The lines the reference keeps: the frame and its neighbours −1 and +1 exist (trainer.py __init__).
+        var usable = new Training.KittiRawDataset(dataRoot, entries, new Training.DatasetOptions(predictor.Options.Height, predictor.Options.Width), isTrain: false).Entries;
         int batches = usable.Count / batchSize;
         if (batches == 0) throw new InputException(null, $"{usable.Count} usable validation items (of {entries.Count}), fewer than one batch of {batchSize}");
         var calibrations = new Dictionary<string, CameraCalibration>();
