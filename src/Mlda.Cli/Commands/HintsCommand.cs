@@ -30,6 +30,7 @@ public static class HintsCommand
             var outRoot = pr.GetValue(output) ?? Path.Combine(dataRoot, "depth_hints");
             var splitPath = pr.GetValue(split);
             var splitName = pr.GetValue(named);
+            if (splitName is not null && splitPath is not null) throw new InputException(splitPath, "give --split-file or --split, not both");
             var items = splitName is not null ? DepthHintItem.FromSplits(ShippedSplits.Files(splitName).Select(SplitFile.Read))
                 : splitPath is null ? DepthHintItem.AllFrames(dataRoot, skipDir: outRoot) : DepthHintItem.FromSplit(SplitFile.Read(splitPath));
             var part = pr.GetValue(shard) is { } sh ? DepthHintShard.Parse(sh) : DepthHintShard.All;

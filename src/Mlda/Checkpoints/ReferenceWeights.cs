@@ -92,9 +92,9 @@ public static class ReferenceWeights
             else if (Unused.IsMatch(name)) dropped.Add(name);
             else unexpected.Add(name);
         }
-        if (unexpected.Count > 0) throw new InputException(source.Path, $"unexpected tensors: {Summarise(unexpected)}");
+        if (unexpected.Count > 0) throw new InputException(source.Path, $"unexpected tensors: {Checkpoint.Summarise(unexpected)}");
         var missing = expected.Keys.Where(k => !byOurName.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
-        if (missing.Count > 0) throw new InputException(source.Path, $"missing tensors: {Summarise(missing)}");
+        if (missing.Count > 0) throw new InputException(source.Path, $"missing tensors: {Checkpoint.Summarise(missing)}");
 
         var values = new Dictionary<string, (long[] Shape, float[] Data)>();
         foreach (var (ours, name) in byOurName)
@@ -164,7 +164,4 @@ public static class ReferenceWeights
         }
         return result;
     }
-
-    static string Summarise(List<string> names) =>
-        names.Count <= 8 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(8))} and {names.Count - 8} more";
 }
