@@ -10,6 +10,7 @@ foreach (var command in new[]
     SynthCommand.Create(),
     HintsCommand.Create(),
     ExportGtCommand.Create(),
+    ImportWeightsCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     PredictCommand.Create(),

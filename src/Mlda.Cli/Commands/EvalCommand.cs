@@ -19,11 +19,14 @@ public static class EvalCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "KITTI raw data root", Required = true };
-        var split = new Option<string>("--split-file") { Description = "split file naming the evaluated frames, in the order of the disparities", Required = true };
+        var split = new Option<string?>("--split-file") { Description = "split file naming the evaluated frames, in the order of the disparities" };
+        var named = SplitOption.Create("its test_files.txt (eigen protocol) or val_files.txt (reference protocol)");
+        var protocol = new Option<string>("--protocol") { Description = "eigen: monodepth2's evaluate_depth.py; reference: the reference's test.py (validation RMSE over batches of 2, needs --weights)", DefaultValueFactory = _ => "eigen" };
+        protocol.AcceptOnlyFromAmong("eigen", "reference");
         var disps = new Option<string?>("--disps") { Description = "float32 (N,H,W) .npy of predicted disparities in split order (monodepth2 --ext_disp_to_eval)" };
         var weights = new Option<string?>("--weights") { Description = "a trained model folder (e.g. <log-dir>/<name>/models/best_weights) to predict the disparities with TorchSharp" };
         var model = new Option<string?>("--model") { Description = "an exported model folder (mlda.onnx + model.json, from mlda export) to predict the disparities with ONNX Runtime" };
-        var mode = new Option<string>("--eval-mode") { Description = "mono: per-image median scaling; stereo: x5.4", Required = true };
+        var mode = new Option<string?>("--eval-mode") { Description = "mono: per-image median scaling; stereo: x5.4 (needed by the eigen protocol)" };
         mode.AcceptOnlyFromAmong("mono", "stereo");
         var post = new Option<bool>("--post-process") { Description = "flip post-processing: with --weights/--model the mirror images are predicted in the same batch; --disps then holds 2N maps: the N disparities, then those predicted for the mirrored images (still mirrored)" };
         var batch = new Option<int>("--batch-size") { Description = "images per forward pass with --weights/--model (doubled by --post-process); the guided filter normalises over the batch", DefaultValueFactory = _ => 8 };
@@ -32,11 +35,14 @@ public static class EvalCommand
         mask.AcceptOnlyFromAmong("eigen", "valid");
         var gt = new Option<string?>("--gt") { Description = "ground truth from `mlda export-gt` for this split, instead of regenerating it from the scans" };
         var command = new Command("eval", "Eigen-protocol evaluation of a checkpoint, an ONNX export or external disparities");
-        foreach (var o in new Option[] { data, split, disps, weights, model, mode, post, batch, json, mask, gt }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, split, named, protocol, disps, weights, model, mode, post, batch, json, mask, gt }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            var splitPath = pr.GetValue(split)!;
+            bool reference = pr.GetValue(protocol) == "reference";
+            var splitPath = SplitOption.FileOf(pr.GetValue(split), pr.GetValue(named), reference ? ["val"] : ["test", "val"]);
             var entries = SplitFile.Read(splitPath);
+            if (reference) return ReferenceTestReport.Run(pr.GetValue(data)!, splitPath, entries, pr.GetValue(weights), pr.GetValue(json), ct);
+            if (pr.GetValue(mode) is null) throw new InputException(null, "--eval-mode mono|stereo is required by the eigen protocol");
             var dispPath = pr.GetValue(disps);
             var weightsPath = pr.GetValue(weights);
             var modelPath = pr.GetValue(model);

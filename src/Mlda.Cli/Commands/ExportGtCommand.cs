@@ -9,15 +9,17 @@ public static class ExportGtCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "KITTI raw data root (holds <date>/<date>_drive_XXXX_sync)", Required = true };
-        var split = new Option<string>("--split-file") { Description = "monodepth2 split file, e.g. splits/eigen/test_files.txt", Required = true };
+        var split = new Option<string?>("--split-file") { Description = "monodepth2 split file, e.g. splits/eigen/test_files.txt" };
+        var named = SplitOption.Create("its test_files.txt (else val_files.txt)");
         var output = new Option<string>("--out") { Description = "output .npz: float32 (N,H,W) under \"data\" (one key per map when sizes differ)", Required = true };
         var command = new Command("export-gt", "write the LiDAR ground truth of a split (camera 2, Velodyne-forward depth, native size)");
         command.Options.Add(data);
         command.Options.Add(split);
+        command.Options.Add(named);
         command.Options.Add(output);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
-            var splitPath = pr.GetValue(split)!;
+            var splitPath = SplitOption.FileOf(pr.GetValue(split), pr.GetValue(named), "test", "val");
             var entries = SplitFile.Read(splitPath);
             var maps = GroundTruthSet.Generate(pr.GetValue(data)!, entries, splitPath, new ConsoleProgress(), ct);
             var outPath = pr.GetValue(output)!;

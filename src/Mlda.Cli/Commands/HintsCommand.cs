@@ -19,7 +19,9 @@ public static class HintsCommand
         var jobs = new Option<int>("--jobs") { Description = "images processed at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "recompute hints that already exist (default: skip them, so a stopped run resumes)" };
         var referenceInvalid = new Option<bool>("--reference-invalid") { Description = "let candidates without a disparity compete in the fusion as depth-hints' code does (default: they never win)" };
-        foreach (var o in new Option[] { data, split, output, width, height, jobs, overwrite, referenceInvalid }) command.Options.Add(o);
+        var named = SplitOption.Create("every list of it (train, val, test), each image once");
+        var shard = new Option<string?>("--shard") { Description = "make only part I of N (I/N, 0-based; e.g. a Kubernetes Indexed Job's JOB_COMPLETION_INDEX): the N parts are disjoint and together the whole list" };
+        foreach (var o in new Option[] { data, split, named, output, width, height, jobs, overwrite, referenceInvalid, shard }) command.Options.Add(o);
 
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
@@ -27,8 +29,13 @@ public static class HintsCommand
             if (!Directory.Exists(dataRoot)) throw new InputException(dataRoot, "data folder not found");
             var outRoot = pr.GetValue(output) ?? Path.Combine(dataRoot, "depth_hints");
             var splitPath = pr.GetValue(split);
-            var items = splitPath is null ? DepthHintItem.AllFrames(dataRoot, skipDir: outRoot) : DepthHintItem.FromSplit(SplitFile.Read(splitPath));
-            if (items.Count == 0) throw new InputException(splitPath ?? dataRoot, "no images to make hints for");
+            var splitName = pr.GetValue(named);
+            if (splitName is not null && splitPath is not null) throw new InputException(splitPath, "give --split-file or --split, not both");
+            var items = splitName is not null ? DepthHintItem.FromSplits(ShippedSplits.Files(splitName).Select(SplitFile.Read))
+                : splitPath is null ? DepthHintItem.AllFrames(dataRoot, skipDir: outRoot) : DepthHintItem.FromSplit(SplitFile.Read(splitPath));
+            var part = pr.GetValue(shard) is { } sh ? DepthHintShard.Parse(sh) : DepthHintShard.All;
+            items = part.Select(items);
+            if (items.Count == 0) throw new InputException(splitPath ?? splitName ?? dataRoot, "no images to make hints for");
             int w = pr.GetValue(width), h = pr.GetValue(height);
             if (w < 16 || h < 16 || w > 8192 || h > 8192) throw new InputException(null, $"hint size {w}x{h} is outside 16..8192");
             var options = defaults with
@@ -39,7 +46,7 @@ public static class HintsCommand
             };
             int parallelImages = Math.Max(1, pr.GetValue(jobs));
 
-            Console.Error.WriteLine($"{items.Count} hints -> {outRoot} ({options.Width}x{options.Height}, {options.Matchers.Count} SGBM matchers, {parallelImages} images at once)");
+            Console.Error.WriteLine($"{items.Count} hints{(part.Count > 1 ? $" (shard {part})" : "")} -> {outRoot} ({options.Width}x{options.Height}, {options.Matchers.Count} SGBM matchers, {parallelImages} images at once)");
             var job = new DepthHintJob(dataRoot, outRoot, items)
             {
                 Options = options,

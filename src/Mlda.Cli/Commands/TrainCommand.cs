@@ -43,6 +43,8 @@ public static class TrainCommand
         var logFreq = new Option<int>("--log-frequency") { Description = "write metrics every N steps", DefaultValueFactory = _ => d.LogFrequency };
         var initialDepth = new Option<double?>("--initial-depth") { Description = "start the disparity heads at this depth in network units (x5.4 = metres) instead of the reference's zero bias" };
         var timeLimit = new Option<double>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress (0: no limit)", DefaultValueFactory = _ => d.TimeLimitMinutes };
+        var named = SplitOption.Create("its train_files.txt and val_files.txt, instead of --split-dir");
+        command.Options.Add(named);
         foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, step, bestMetric, height, width,
                                          seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
@@ -66,6 +68,7 @@ public static class TrainCommand
             bool Given(Option option) => SharedOptions.Given(pr, option);
             if (pr.GetValue(data) is { } dataPath) o = o with { DataPath = dataPath };
             if (pr.GetValue(splitDir) is { } sd) o = o with { SplitDir = sd };
+            if (pr.GetValue(named) is { } sn) o = o with { SplitDir = Mlda.Core.Kitti.ShippedSplits.Folder(sn) };
             if (pr.GetValue(hints) is { } h) o = o with { HintPath = h };
             if (pr.GetValue(noHints)) o = o with { HintPath = null };
             if (Given(mode)) o = o with { Mode = pr.GetValue(mode)!.ToUpperInvariant() };

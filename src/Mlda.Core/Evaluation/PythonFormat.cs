@@ -41,4 +41,23 @@ public static class PythonFormat
         int intLen = s.Length - decimals;
         return decimals == 0 ? s : s[..intLen] + "." + s[intLen..];
     }
+
+    /// <summary>
+    /// <c>str(numpy.float32(value))</c>: the shortest digits that read back as the same float32, with Python's
+    /// spelling (<c>4.0</c>, <c>1e-05</c>, <c>nan</c>, <c>inf</c>).
+    /// </summary>
+    public static string Repr(float value)
+    {
+        if (float.IsNaN(value)) return "nan";
+        if (float.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
+        var r = value.ToString("R", CultureInfo.InvariantCulture);
+        if (r.Contains('E'))
+        {
+            // .NET "1E-05" → Python "1e-05": two-digit exponent at least, sign always.
+            var parts = r.Split('E');
+            int exp = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            return $"{parts[0]}e{(exp < 0 ? '-' : '+')}{Math.Abs(exp):00}";
+        }
+        return r.Contains('.') ? r : r + ".0";
+    }
 }

@@ -65,6 +65,10 @@ public sealed record DepthHintItem(string Folder, string Frame, StereoSide Side,
     public static IReadOnlyList<DepthHintItem> FromSplit(IEnumerable<SplitEntry> entries) =>
         [.. entries.Select(e => new DepthHintItem(e.Folder, e.FrameIndex, e.Camera == 3 ? StereoSide.Right : StereoSide.Left))];
 
+    /// <summary>The items of several split files (a split's train, val and test lists), each image once, in first-seen order.</summary>
+    public static IReadOnlyList<DepthHintItem> FromSplits(IEnumerable<IEnumerable<SplitEntry>> lists) =>
+        [.. lists.SelectMany(FromSplit).Distinct()];
+
     /// <summary>
     /// Both sides of every frame that has a left and a right colour image, in every folder found under
     /// <paramref name="dataRoot"/> (searched 3 levels deep): KITTI raw drives (<c>image_02/data</c> +

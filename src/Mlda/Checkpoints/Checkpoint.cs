@@ -133,6 +133,6 @@ public static class Checkpoint
         }
     }
 
-    static string Summarise(List<string> names) =>
+    internal static string Summarise(List<string> names) =>
         names.Count <= 8 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(8))} and {names.Count - 8} more";
 }
