@@ -14,7 +14,8 @@ static class ReferenceTestReport
     {
         if (weightsPath is null) throw new InputException(splitPath, "the reference protocol predicts with a model: give --weights");
         Console.WriteLine($"-> Loading weights from {weightsPath}");
-        using var predictor = SplitPredictor.Load(weightsPath);
+        using var model = Mlda.Prediction.TorchDisparityModel.Load(weightsPath);
+        var predictor = new Mlda.Core.Prediction.DepthPredictor(model, new Mlda.Core.Prediction.DepthScaling(model.Networks.Options.MinDepth, model.Networks.Options.MaxDepth));
         var result = ReferenceTest.Run(predictor, dataRoot, entries, progress: new ConsoleProgress(), ct: ct);
         Console.WriteLine($"There are {result.Items} validation items in batches of {ReferenceTest.BatchSize} (of {entries.Count} lines)");
         Console.WriteLine(result.Line);

@@ -2,6 +2,7 @@ using Mlda.Core;
 using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;
 using Mlda.Core.Kitti;
+using Mlda.Core.Prediction;
 using Mlda.Interop;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,11 +36,11 @@ public static class ReferenceTest
     /// <summary>The reference's default <c>--batch_size</c>.</summary>
     public const int BatchSize = 2;
 
-    public static ReferenceTestResult Run(SplitPredictor predictor, string dataRoot, IReadOnlyList<SplitEntry> entries, int batchSize = BatchSize,
+    public static ReferenceTestResult Run(DepthPredictor predictor, string dataRoot, IReadOnlyList<SplitEntry> entries, int batchSize = BatchSize,
         IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
         // The lines the reference keeps: the frame and its neighbours −1 and +1 exist (trainer.py __init__).
-        var usable = new Training.KittiRawDataset(dataRoot, entries, new Training.DatasetOptions(predictor.Options.Height, predictor.Options.Width), isTrain: false).Entries;
+        var usable = new Training.KittiRawDataset(dataRoot, entries, new Training.DatasetOptions(predictor.Model.Height, predictor.Model.Width), isTrain: false).Entries;
         int batches = usable.Count / batchSize;
         if (batches == 0) throw new InputException(null, $"{usable.Count} usable validation items (of {entries.Count}), fewer than one batch of {batchSize}");
         var calibrations = new Dictionary<string, CameraCalibration>();
@@ -48,12 +49,18 @@ public static class ReferenceTest
         {
             ct.ThrowIfCancellationRequested();
             var batch = usable.Skip(b * batchSize).Take(batchSize).ToArray();
-            var images = batch.AsParallel().AsOrdered().Select(e =>
+            // The one predictor: PIL Lanczos to the network size (NetworkInput), disp_to_depth's scaled disparity.
+            var images = batch.AsParallel().AsOrdered().Select(e => ImageFile.LoadBgrMat(KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex))).ToList();
+            IReadOnlyList<FloatMap> scaled;
+            try
             {
-                var raw = ImageFile.LoadRgb(KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex));
-                return raw.Width == predictor.Options.Width && raw.Height == predictor.Options.Height ? raw : PilResize.Lanczos(raw, predictor.Options.Width, predictor.Options.Height);
-            }).ToList();
-            var depth = UpsampledDepth(predictor.Predict(images));
+                scaled = predictor.PredictNetworkSize(images).Sigmoid.Select(predictor.ScaledDisparity).ToArray();
+            }
+            finally
+            {
+                foreach (var m in images) m.Dispose();
+            }
+            var depth = UpsampledDepth(scaled);
             var gt = batch.Select(e =>
             {
                 if (!calibrations.TryGetValue(e.Date, out var calib))

@@ -59,7 +59,8 @@ public class ReferenceTestProtocolTests
         SplitFile.Write(split, entries);
         var options = new ModelOptions(64, 192);
         using var nets = MldaNetworks.Create(options, imageNetPretrained: false, seed: 3, withPose: false);
-        var predictor = new SplitPredictor(nets);
+        using var model = new Mlda.Prediction.TorchDisparityModel(nets, ownsNetworks: false);
+        var predictor = new Mlda.Core.Prediction.DepthPredictor(model, new Mlda.Core.Prediction.DepthScaling(options.MinDepth, options.MaxDepth));
         var result = ReferenceTest.Run(predictor, SharedData.KittiRawSample, entries);
         Assert.Equal(8, result.Items);
         Assert.Equal(4, result.PerBatch.Count);
@@ -71,7 +72,9 @@ public class ReferenceTestProtocolTests
             var frames = new[] { 1 + 2 * b, 2 + 2 * b };
             var images = frames.Select(f => PilResize.Lanczos(ImageFile.LoadRgb(KittiRawLayout.ImagePath(SharedData.KittiRawSample, Folder, 2, f)), 192, 64)).ToList();
             var gt = frames.Select(f => TrainingGroundTruth.Load(calib, KittiRawLayout.VelodynePath(SharedData.KittiRawSample, Folder, f), 2)).ToList();
-            direct.Add(DirectRmse(predictor.Predict(images), gt));
+            var mats = images.Select(i => i.SwapRedBlue().ToMat()).ToArray();
+            direct.Add(DirectRmse(predictor.PredictNetworkSize(mats).Sigmoid.Select(predictor.ScaledDisparity).ToList(), gt));
+            foreach (var m in mats) m.Dispose();
         }
         for (int b = 0; b < 4; b++) Assert.Equal(direct[b], result.PerBatch[b].Rmse, direct[b] * 1e-4);
         Assert.Equal(direct.Average(), result.RmseAvg, direct.Average() * 1e-4);
