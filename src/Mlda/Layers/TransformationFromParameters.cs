@@ -4,7 +4,7 @@ namespace Mlda.Layers;
 
 /// <summary>
 /// The pose network's axis-angle and translation to a 4×4 camera transform (monodepth2
-/// <c>transformation_from_parameters</c>, spec §4): R from Rodrigues' formula with θ = ‖v‖ and axis = v/(θ + 1e-7);
+/// <c>transformation_from_parameters</c> in <c>layers.py</c>): R from Rodrigues' formula with θ = ‖v‖ and axis = v/(θ + 1e-7);
 /// forward M = T(t)·R, inverted M = Rᵀ·T(−t) (used for the frame before the target).
 /// </summary>
 public static class TransformationFromParameters
