@@ -11,6 +11,7 @@ public static class TransformationFromParameters
 {
     /// <param name="axisAngle">[B, 1, 3]</param>
     /// <param name="translation">[B, 1, 3]</param>
+    /// <param name="invert">the inverse transform Rᵀ·T(−t), for the frame before the target</param>
     /// <returns>[B, 4, 4]</returns>
     public static Tensor Compute(Tensor axisAngle, Tensor translation, bool invert)
     {

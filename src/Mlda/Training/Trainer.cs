@@ -44,7 +44,9 @@ public sealed class Trainer : IDisposable
     public KittiRawDataset TrainSet => _train;
     public KittiRawDataset? ValSet => _val;
 
+    /// <param name="options">the run's options (validated)</param>
     /// <param name="resume">continue from <c>&lt;log-dir&gt;/&lt;name&gt;/models/last</c></param>
+    /// <param name="progress">steps of the epoch in progress</param>
     /// <param name="say">one-line messages for the user (console)</param>
     public Trainer(TrainOptions options, bool resume, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
     {
