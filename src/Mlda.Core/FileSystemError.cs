@@ -15,10 +15,18 @@ public static class FileSystemError
         e is IOException or UnauthorizedAccessException && e is not InputException;
 
     /// <summary>A short reason, then .NET's own message (which names the path it failed on).</summary>
-    public static string Describe(Exception e)
+    public static string Describe(Exception e) => Reason(e) is { } reason ? $"{reason} ({Message(e)})" : Message(e);
+
+    /// <summary>The failure as an <see cref="InputException"/> about <paramref name="path"/>: the short reason where there is one.</summary>
+    public static InputException ToInputException(Exception e, string? path, string doing) =>
+        new(path, $"{doing}: {(path is not null && Reason(e) is { } reason ? reason : Describe(e))}", inner: e);
+
+    static string Message(Exception e) => e.Message.ReplaceLineEndings(" ").Trim();
+
+    static string? Reason(Exception e)
     {
-        var message = e.Message.ReplaceLineEndings(" ").Trim();
-        string? reason = e switch
+        var message = Message(e);
+        return e switch
         {
             UnauthorizedAccessException => "permission denied",
             DirectoryNotFoundException => "folder not found",
@@ -27,10 +35,5 @@ public static class FileSystemError
             IOException when e.HResult == ReadOnlyFileSystem => "read-only file system",
             _ => null,
         };
-        return reason is null ? message : $"{reason} ({message})";
     }
-
-    /// <summary>The failure as an <see cref="InputException"/> about <paramref name="path"/> (null: the message names it).</summary>
-    public static InputException ToInputException(Exception e, string? path, string doing) =>
-        new(path, $"{doing}: {Describe(e)}", inner: e);
 }

@@ -4,8 +4,9 @@ using Mlda.Core;
 namespace Mlda.Cli.Commands;
 
 /// <summary>
-/// Progress on stderr: a line that rewrites itself on a terminal, and one line every few seconds when the
-/// output is a log file (CI), with rate and ETA either way.
+/// Progress on stderr: one live line that rewrites itself on a terminal (cut to the terminal's width, so it never
+/// wraps), and one line every few seconds when the output is a log file (CI), with rate and ETA either way. Messages
+/// of the job go through <see cref="WriteLine"/>, so that they do not run into the live line.
 /// </summary>
 public sealed class ConsoleProgress : IProgress<ProgressUpdate>
 {
@@ -15,6 +16,27 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>
     string? _stage;
     double _stageStart;
     double _lastPrint = double.NegativeInfinity;
+    bool _liveLineShown;
+
+    /// <summary>A message on its own line; on a terminal the live progress line is cleared first and drawn again at the next update.</summary>
+    public void WriteLine(string message)
+    {
+        lock (_gate)
+        {
+            if (_liveLineShown) Console.Error.Write("\r" + new string(' ', Width) + "\r");
+            _liveLineShown = false;
+            _lastPrint = double.NegativeInfinity;
+            Console.Error.WriteLine(message);
+        }
+    }
+
+    static int Width => Math.Max(20, (Console.IsErrorRedirected ? 120 : SafeWindowWidth()) - 1);
+
+    static int SafeWindowWidth()
+    {
+        try { return Console.WindowWidth > 0 ? Console.WindowWidth : 120; }
+        catch (IOException) { return 120; }
+    }
 
     public void Report(ProgressUpdate u)
     {
@@ -23,7 +45,8 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>
             double now = _clock.Elapsed.TotalSeconds;
             if (u.Stage != _stage)
             {
-                if (_stage is not null && _interactive) Console.Error.WriteLine();
+                if (_liveLineShown) Console.Error.WriteLine();
+                _liveLineShown = false;
                 _stage = u.Stage;
                 _stageStart = now;
                 _lastPrint = double.NegativeInfinity;
@@ -40,8 +63,10 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>
                           (u.Detail is null ? "" : $" | {u.Detail}");
             if (_interactive)
             {
-                Console.Error.Write("\r" + line.PadRight(Math.Max(0, Console.WindowWidth - 1)));
-                if (last) { Console.Error.WriteLine(); _stage = null; }
+                int width = Width;
+                Console.Error.Write("\r" + (line.Length > width ? line[..width] : line.PadRight(width)));
+                _liveLineShown = true;
+                if (last) { Console.Error.WriteLine(); _stage = null; _liveLineShown = false; }
             }
             else
             {

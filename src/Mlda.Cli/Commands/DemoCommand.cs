@@ -30,7 +30,8 @@ public static class DemoCommand
                 TrainMinutes = pr.GetValue(minutes),
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = new DemoPipeline(options, new ConsoleProgress(), line => Console.Error.WriteLine(line)).Run(ct);
+            var progress = new ConsoleProgress();
+            var result = new DemoPipeline(options, progress, progress.WriteLine).Run(ct);
             PrintSummary(result, clock.Elapsed.TotalSeconds);
             return 0;
         }));

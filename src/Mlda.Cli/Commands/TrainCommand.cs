@@ -96,7 +96,8 @@ public static class TrainCommand
             SharedOptions.RequireDevice(o.Device);
             o.Validate(pr.GetValue(config) ?? "command line");
 
-            using var trainer = new Trainer(o, isResume, new ConsoleProgress(), msg => Console.Error.WriteLine(msg));
+            var progress = new ConsoleProgress();
+            using var trainer = new Trainer(o, isResume, progress, progress.WriteLine);
             var result = trainer.Run(ct);
             Console.WriteLine($"run: {o.RunDir}");
             Console.WriteLine($"best weights: {Path.Combine(o.ModelsDir, Trainer.BestDir)}");

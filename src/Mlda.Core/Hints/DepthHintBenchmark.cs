@@ -6,8 +6,12 @@ namespace Mlda.Core.Hints;
 /// <summary>Throughput of fused hints next to one plain SGBM matcher, on the same images and threads.</summary>
 /// <param name="Images">images (base views) timed per method</param>
 /// <param name="Threads">images processed at once (each image single-threaded)</param>
+/// <param name="Matchers">SGBM matchers fused per hint</param>
+/// <param name="SingleMatcher">the one matcher compared</param>
 /// <param name="FusedImagesPerSecond">resize + all matchers + photometric fusion</param>
 /// <param name="SingleMatcherImagesPerSecond">resize + one SGBM matcher + disparity-to-depth</param>
+/// <param name="FusedCoverage">fraction of pixels with a fused hint</param>
+/// <param name="SingleMatcherCoverage">fraction of pixels with a disparity from the one matcher</param>
 public sealed record DepthHintBenchmarkResult(
     int Images, int Threads, int Matchers, SgbmSettings SingleMatcher,
     double FusedImagesPerSecond, double SingleMatcherImagesPerSecond, double FusedCoverage, double SingleMatcherCoverage)

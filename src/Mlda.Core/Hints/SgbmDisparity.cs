@@ -25,6 +25,8 @@ public sealed class SgbmDisparity : IDisposable
 
     /// <summary>Disparity of <paramref name="baseImage"/> against <paramref name="otherImage"/>, same size and type.</summary>
     /// <param name="baseImage">the image the disparity is for; pass 8-bit images as the reference does (RGB).</param>
+    /// <param name="otherImage">the other view of the pair</param>
+    /// <param name="baseSide">which camera <paramref name="baseImage"/> is (it decides the matching direction)</param>
     public FloatMap Compute(Mat baseImage, Mat otherImage, StereoSide baseSide)
     {
         if (baseImage.Size() != otherImage.Size() || baseImage.Type() != otherImage.Type())

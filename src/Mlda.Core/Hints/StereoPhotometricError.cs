@@ -28,6 +28,9 @@ public sealed class StereoPhotometricError
 
     /// <param name="baseImage">the image the hint is for (target)</param>
     /// <param name="otherImage">the other view of the pair (lookup), same size</param>
+    /// <param name="baseSide">which camera <paramref name="baseImage"/> is (the sign of the shift)</param>
+    /// <param name="focalLengthTimesBaseline">fx × baseline: disparity = this / depth</param>
+    /// <param name="ssimWeight">weight of the SSIM term against the L1 term (0.85 as the reference)</param>
     public StereoPhotometricError(ByteImage baseImage, ByteImage otherImage, StereoSide baseSide,
                                   float focalLengthTimesBaseline, float ssimWeight = 0.85f)
     {

@@ -4,7 +4,7 @@ namespace Mlda.Core.Imaging;
 public sealed record CameraIntrinsics(double Fx, double Fy, double Cx, double Cy)
 {
     /// <summary>
-    /// The normalised K every KITTI item shares in monodepth2/MLDA <c>kitti_dataset.py</c> (spec §1.1):
+    /// The normalised K every KITTI item shares in monodepth2/MLDA <c>kitti_dataset.py</c> (<c>KITTIDataset.K</c>):
     /// [[0.58, 0, 0.5], [0, 1.92, 0.5]], scaled by the image width and height. The real principal point
     /// (0.491, 0.461) is ignored, as in the reference. At 640×192: fx 371.2, fy 368.64, cx 320, cy 96.
     /// </summary>

@@ -126,6 +126,8 @@ public static class PilResize
         return output;
     }
 
+    /// <param name="input">the horizontal pass's output</param>
+    /// <param name="k">the vertical coefficients</param>
     /// <param name="rowOffset">added to the coefficient windows' first rows (the horizontal pass kept only the rows in use)</param>
     static ByteImage VerticalPass(ByteImage input, FixedPointCoefficients k, int rowOffset)
     {

@@ -18,6 +18,8 @@ public sealed class Ssim
     public int Width => _width;
 
     /// <param name="target">the target channel (y), row-major <paramref name="height"/> × <paramref name="width"/></param>
+    /// <param name="height">rows of <paramref name="target"/></param>
+    /// <param name="width">columns of <paramref name="target"/></param>
     public Ssim(ReadOnlySpan<float> target, int height, int width)
     {
         if (height < 2 || width < 2) throw new ArgumentOutOfRangeException(nameof(height), $"SSIM's reflection pad needs at least 2x2, got {height}x{width}");

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Mlda.Layers;
 
 /// <summary>
-/// Depth map to camera-space points (monodepth2 <c>BackprojectDepth</c>, spec §5.2): P = depth · K⁻¹ [x, y, 1]ᵀ for
+/// Depth map to camera-space points (<c>layers.py</c> <c>BackprojectDepth</c>): P = depth · K⁻¹ [x, y, 1]ᵀ for
 /// every pixel (x ∈ 0..W−1, y ∈ 0..H−1), with a homogeneous 1 appended. Output [B, 4, H·W].
 /// Unlike the reference the batch size is not fixed at construction, so the last, smaller batch works too.
 /// </summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Mlda.Layers;
 
 /// <summary>
-/// The network's sigmoid output to depth (monodepth2 <c>disp_to_depth</c>, spec §5.1):
+/// The network's sigmoid output to depth (<c>layers.py</c> <c>disp_to_depth</c>):
 /// scaled_disp = 1/max + (1/min − 1/max)·σ, depth = 1/scaled_disp. With min 0.1 and max 100 the depth lies in
 /// [0.1, 100] "stereo units" (baseline 0.1), so metres ≈ 5.4 × depth.
 /// </summary>

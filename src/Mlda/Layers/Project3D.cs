@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Mlda.Layers;
 
 /// <summary>
-/// Camera-space points to a sampling grid (monodepth2 <c>Project3D</c>, spec §5.2): p = (K·T)[:3]·P,
+/// Camera-space points to a sampling grid (<c>layers.py</c> <c>Project3D</c>): p = (K·T)[:3]·P,
 /// u = pₓ/(p_z + 1e-7), v = p_y/(p_z + 1e-7), normalised as 2·u/(W−1) − 1 and 2·v/(H−1) − 1, which matches
 /// <c>grid_sample(align_corners: true)</c>. Output [B, H, W, 2].
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Mlda.Layers;
 
 /// <summary>
-/// The SSIM loss map of monodepth2's <c>SSIM</c> layer (spec §5.3): reflection padding 1, 3×3 mean pools at
+/// The SSIM loss map of the <c>SSIM</c> layer (<c>networks/layers.py</c>): reflection padding 1, 3×3 mean pools at
 /// stride 1, C1 = 0.01², C2 = 0.03², loss = clip((1 − SSIM)/2, 0, 1), per pixel and channel.
 /// </summary>
 public sealed class Ssim : nn.Module<Tensor, Tensor, Tensor>

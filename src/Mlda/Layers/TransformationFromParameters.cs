@@ -4,13 +4,14 @@ namespace Mlda.Layers;
 
 /// <summary>
 /// The pose network's axis-angle and translation to a 4×4 camera transform (monodepth2
-/// <c>transformation_from_parameters</c>, spec §4): R from Rodrigues' formula with θ = ‖v‖ and axis = v/(θ + 1e-7);
+/// <c>transformation_from_parameters</c> in <c>layers.py</c>): R from Rodrigues' formula with θ = ‖v‖ and axis = v/(θ + 1e-7);
 /// forward M = T(t)·R, inverted M = Rᵀ·T(−t) (used for the frame before the target).
 /// </summary>
 public static class TransformationFromParameters
 {
     /// <param name="axisAngle">[B, 1, 3]</param>
     /// <param name="translation">[B, 1, 3]</param>
+    /// <param name="invert">the inverse transform Rᵀ·T(−t), for the frame before the target</param>
     /// <returns>[B, 4, 4]</returns>
     public static Tensor Compute(Tensor axisAngle, Tensor translation, bool invert)
     {

@@ -5,7 +5,7 @@ namespace Mlda.Layers;
 
 /// <summary>
 /// Warps a source view into the target camera from the target's depth (reference <c>generate_images_pred</c>,
-/// spec §1.2): back-project with K⁻¹, transform with T (target → source), project with K, then bilinear
+/// <c>trainer.py</c>): back-project with K⁻¹, transform with T (target → source), project with K, then bilinear
 /// <c>grid_sample</c> with border padding and align_corners = true (Paddle's default, consistent with the W−1
 /// normalisation of <see cref="Project3D"/>).
 /// </summary>

@@ -6,7 +6,7 @@ namespace Mlda.Losses;
 
 /// <summary>
 /// Photometric error pe(a, b) = 0.85·mean_c SSIM-loss + 0.15·mean_c |a − b| (monodepth2
-/// <c>compute_reprojection_loss</c>, spec §5.3): one channel per pixel, [B, 1, H, W].
+/// <c>trainer.py</c> <c>compute_reprojection_loss</c>): one channel per pixel, [B, 1, H, W].
 /// </summary>
 public sealed class ReprojectionLoss : nn.Module<Tensor, Tensor, Tensor>
 {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Mlda.Losses;
 
 /// <summary>
-/// The MLDA-Net training loss (reference <c>losses/loss.py</c> <c>compute_losses</c>, spec §5.4):
+/// The MLDA-Net training loss (reference <c>losses/loss.py</c> <c>compute_losses</c>):
 /// per scale s, the minimum reprojection error over the sources, auto-masked by the identity error of the
 /// unwarped sources, plus the depth-hint proxy log(1 + |d_s − h|) where the hint's own reprojection wins, plus
 /// λ·smooth/2^s; the scale losses are weighted by 1/2^s and SUMMED (not averaged, unlike monodepth2).

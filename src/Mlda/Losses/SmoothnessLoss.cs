@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Mlda.Losses;
 
 /// <summary>
-/// Edge-aware smoothness of the mean-normalised disparity (monodepth2 <c>get_smooth_loss</c>, spec §5.4):
+/// Edge-aware smoothness of the mean-normalised disparity (<c>layers.py</c> <c>get_smooth_loss</c>):
 /// mean|∂x d̃|·e^{−|∂x I|} + mean|∂y d̃|·e^{−|∂y I|}, with d̃ = d / (mean(d) + 1e-7) per image and the image
 /// gradient averaged over channels.
 /// </summary>

@@ -10,7 +10,7 @@ namespace Mlda.Networks;
 /// Deviation: the reference's box filter is cumsum-and-difference (the source of the Paddle 2.3 cumsum trouble);
 /// here the window mean box(x)/N is an average pool that excludes the padding, which is the same truncated window
 /// sum divided by the in-image count, exactly and at any size.
-/// The normaliser t = w / Σw sums over the whole batch tensor, as the reference (spec §3.4, review note 4).
+/// The normaliser t = w / Σw sums over the whole batch tensor, as the reference (<c>depth_decoder_sa_edge.py</c> <c>FastGuidedFilter_attention</c>).
 /// </summary>
 public static class AttentionGuidedFilter
 {

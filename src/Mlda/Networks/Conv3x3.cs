@@ -7,7 +7,7 @@ namespace Mlda.Networks;
 
 /// <summary>
 /// The decoder's 3x3 convolution (monodepth2 <c>Conv3x3</c>): reflection padding 1, then a convolution with bias.
-/// Only the decoder pads by reflection; every encoder convolution pads with zeros (spec review note 2).
+/// Only the decoder pads by reflection; every encoder convolution pads with zeros (<c>resnet_encoder_mulit_sa_add_640_reduce.py</c>).
 /// </summary>
 public sealed class Conv3x3 : Module<Tensor, Tensor>
 {

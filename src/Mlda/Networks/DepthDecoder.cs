@@ -8,7 +8,7 @@ namespace Mlda.Networks;
 /// The depth decoder (reference <c>DepthDecoderAttention_edge</c>). At each level i = 4..0:
 /// a = upconv_i_0(x) at h×w; hr = upconv_i_2([nearest×2(a), feature_{i−1}]) at 2h×2w; lr = hr resized by 1/2;
 /// att = edge_i(lr, a); x = guided filter(lr, a, hr, att); disp_i = σ(dispconv_i(x)) for i in the scales.
-/// State-dict names follow the reference's <c>decoder.{idx}</c> table (spec §3.2). Deviation: the never-called
+/// State-dict names follow the reference's <c>decoder.{idx}</c> table (<c>networks/depth_decoder_sa_edge.py</c>). Deviation: the never-called
 /// <c>ConvBlock_attention</c> blocks (idx 7, 10, 13, 16, 19; 4.02 M parameters) are not built, and idx 0, the
 /// parameterless guided filter, is a function.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class DepthDecoder : Module<Tensor[], Tensor[]>
 
     /// <summary>
     /// The reference's ×1/2 bilinear resize (align_corners=False, no antialiasing) samples at 2i+0.5, i.e. it is
-    /// exactly a 2×2 average at even sizes (review note 3); the pooling form is cheaper and exports plainly.
+    /// exactly a 2×2 average at even sizes; the pooling form is cheaper and exports plainly.
     /// </summary>
     public static Tensor HalfSize(Tensor x) => functional.avg_pool2d(x, 2, stride: 2);
 

@@ -128,7 +128,7 @@ public sealed class MldaEncoder : Module<Tensor, Tensor[]>, IPoseEncoder
 
     /// <summary>
     /// Only feature4, the one the pose decoder reads. Skips the side-path levels 0-3, their fusion and GA blocks
-    /// (review note 1: in the pose encoder they never reach the loss); equal to <c>forward(x)[4]</c>.
+    /// (in the pose encoder they never reach the loss: <c>pose_decoder.py</c> reads the last level only); equal to <c>forward(x)[4]</c>.
     /// </summary>
     public Tensor ForwardLastLevel(Tensor image)
     {

@@ -8,7 +8,7 @@ namespace Mlda.Networks;
 /// <summary>
 /// The ResNet-18 trunk (torchvision/Paddle layout: 7x7/2 conv1 without bias, bn1, ReLU, 3x3/2 max pool,
 /// layer1..layer4 of basic blocks) without the classifier, which the reference builds but never uses.
-/// <paramref name="blocksPerLayer"/> is [2,2,2,2] for ResNet-18; the ImageNet import test also builds
+/// The constructor's <c>blocksPerLayer</c> is [2,2,2,2] for ResNet-18; the ImageNet import test also builds
 /// [2,2,2,3], the topology of the CNTK file.
 /// </summary>
 public sealed class ResNetBackbone : Module<Tensor, Tensor[]>

@@ -3,7 +3,7 @@ namespace Mlda.Training;
 /// <summary>
 /// torchvision's <c>ColorJitter(brightness=0.2, contrast=0.2, saturation=0.2, hue=0.1)</c> on a CHW RGB float
 /// image in [0, 1]: the four adjustments in a random order, factors drawn uniformly from [0.8, 1.2] (hue shift from
-/// [−0.1, 0.1] of a turn), each result clamped to [0, 1] (spec §1.1).
+/// [−0.1, 0.1] of a turn), each result clamped to [0, 1] (<c>mono_dataset.py</c> <c>preprocess</c>).
 /// </summary>
 public sealed class ColorJitter
 {

@@ -1,7 +1,7 @@
 namespace Mlda.Training;
 
 /// <summary>
-/// What a training or validation item holds (reference <c>mono_dataset.py</c>, spec §1.1).
+/// What a training or validation item holds (reference <c>mono_dataset.py</c> <c>__getitem__</c>).
 /// </summary>
 /// <param name="Height">network input height (multiple of 32)</param>
 /// <param name="Width">network input width (multiple of 32)</param>
@@ -12,7 +12,7 @@ namespace Mlda.Training;
 /// <param name="LoadGroundTruth">build LiDAR ground truth (validation), where the Velodyne scan exists</param>
 /// <param name="CacheImages">keep decoded, resized images in memory (small sets, low resolution)</param>
 /// <param name="JitterPerImage">
-/// draw a new colour jitter for every frame (what the Paddle reference does by accident, spec §1.1) instead of one
+/// draw a new colour jitter for every frame (what the Paddle reference's <c>mono_dataset.py</c> <c>preprocess</c> does by accident) instead of one
 /// jitter shared by the item's frames (monodepth2, depth-hints, the paper)
 /// </param>
 public sealed record DatasetOptions(

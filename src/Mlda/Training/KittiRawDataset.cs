@@ -8,7 +8,7 @@ namespace Mlda.Training;
 
 /// <summary>
 /// KITTI raw items for training and validation (reference <c>datasets/mono_dataset.py</c> + <c>kitti_dataset.py</c>,
-/// spec §1.1), for real and synthetic drives alike: per split line the target frame, its temporal neighbours and
+/// <c>__getitem__</c>), for real and synthetic drives alike: per split line the target frame, its temporal neighbours and
 /// the other camera's frame, each PIL-Lanczos-resized to the network size, the target also chained down to every
 /// scale; with augmentation (training only) a horizontal flip and a colour jitter, each with p = 0.5; the depth hint
 /// nearest-resized; the LiDAR ground truth at native size where asked for.
@@ -17,7 +17,7 @@ namespace Mlda.Training;
 /// </summary>
 public sealed class KittiRawDataset
 {
-    /// <summary>Baseline of the reference's stereo transform in network units (spec §1.1): metres ≈ 5.4 × units.</summary>
+    /// <summary>Baseline of the reference's stereo transform in network units (<c>mono_dataset.py</c> <c>stereo_T</c>): metres ≈ 5.4 × units.</summary>
     public const float StereoBaseline = 0.1f;
 
     readonly string _dataPath;

@@ -6,7 +6,7 @@ using Mlda.Networks;
 namespace Mlda.Training;
 
 /// <summary>
-/// Everything a training run depends on. Defaults are the reference's (<c>train.py</c>, spec §6.1 and §7.6):
+/// Everything a training run depends on. Defaults are the reference's (<c>train.py</c> options, <c>trainer.py</c>):
 /// mono + stereo with depth hints, 640×192, Adam at 1e-4, step decay every 2 epochs by 0.1 (with the reference's
 /// off-by-one: the first decay comes after epoch 0), 10 epochs, batch 2, smoothness 0, ImageNet initialisation.
 /// Read from a JSON config (camelCase keys, <see cref="Load"/>), overridden from the command line, and saved beside
@@ -49,7 +49,7 @@ public sealed record TrainOptions
     public double LearningRate { get; init; } = 1e-4;
     public int SchedulerStepSize { get; init; } = 2;
     public double SchedulerGamma { get; init; } = 0.1;
-    /// <summary>The reference steps its StepDecay once too often: lr(e) = lr·γ^⌊(e+1)/step⌋ (spec §6.1).</summary>
+    /// <summary>The reference steps its StepDecay once too often: lr(e) = lr·γ^⌊(e+1)/step⌋ (<c>trainer.py</c>, Paddle's <c>StepDecay</c>).</summary>
     public bool SchedulerOffByOne { get; init; } = true;
     /// <summary>
     /// Raise the rate linearly from lr/N to lr over the first N steps (0 = none, the reference). A deviation for short,

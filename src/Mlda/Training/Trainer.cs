@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace Mlda.Training;
 
 /// <summary>
-/// Self-supervised training of MLDA-Net (reference <c>trainer.py</c>, spec §6): Adam over all networks, the step
+/// Self-supervised training of MLDA-Net (reference <c>trainer.py</c> <c>train</c>): Adam over all networks, the step
 /// schedule set at the start of each epoch, validation after every epoch (and every N steps), <c>best_weights</c>
 /// kept by the validation metric, <c>weights_&lt;epoch&gt;</c> after every epoch, and a resumable
 /// <c>models/last</c> (weights, optimiser, training state, random state) whenever the run stops, including on
@@ -44,7 +44,9 @@ public sealed class Trainer : IDisposable
     public KittiRawDataset TrainSet => _train;
     public KittiRawDataset? ValSet => _val;
 
+    /// <param name="options">the run's options (validated)</param>
     /// <param name="resume">continue from <c>&lt;log-dir&gt;/&lt;name&gt;/models/last</c></param>
+    /// <param name="progress">steps of the epoch in progress</param>
     /// <param name="say">one-line messages for the user (console)</param>
     public Trainer(TrainOptions options, bool resume, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
     {

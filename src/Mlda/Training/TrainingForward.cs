@@ -8,7 +8,7 @@ namespace Mlda.Training;
 
 /// <summary>
 /// One batch through the networks and the loss (reference <c>trainer.py</c> <c>process_batch</c>,
-/// <c>predict_poses</c>, <c>generate_images_pred</c>; spec §1.2): depth from the augmented target; a pose for each
+/// <c>predict_poses</c>, <c>generate_images_pred</c>): depth from the augmented target; a pose for each
 /// temporal source from the augmented pair in temporal order ([−1, 0] inverted, [0, +1] forward), the fixed stereo
 /// transform for 's'; every scale's disparity upsampled to full size, converted to depth and used to warp the
 /// un-augmented sources; the stereo view warped once more with the depth hint.

@@ -14,7 +14,7 @@ public sealed class TrainingSample
     public required float[][] Sources { get; init; }              // ("color", f, 0)
     public required float[][] SourcesAugmented { get; init; }     // ("color_aug", f, 0)
     public float[]? Hint { get; init; }                           // H×W, depth in 0.1-baseline units, 0 = invalid
-    /// <summary>T[0,3] of the stereo transform: side_sign · baseline_sign · 0.1 (spec §1.1).</summary>
+    /// <summary>T[0,3] of the stereo transform: side_sign · baseline_sign · 0.1 (<c>mono_dataset.py</c> <c>stereo_T</c>).</summary>
     public float StereoShift { get; init; }
     public bool Flipped { get; init; }
     /// <summary>LiDAR ground truth at the native image size (flipped with the item), or null.</summary>

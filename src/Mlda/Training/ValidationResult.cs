@@ -2,7 +2,7 @@ namespace Mlda.Training;
 
 /// <summary>
 /// One validation pass: mean losses over the val split and, where LiDAR ground truth exists, the reference's
-/// validation metric (rmse per batch with one median ratio per batch, spec §7.1) as avg/min/max, and the Eigen
+/// validation metric (rmse per batch with one median ratio per batch, <c>losses/loss.py</c> <c>compute_depth_losses</c>) as avg/min/max, and the Eigen
 /// metrics (per-image median scaling, 1e-3 &lt; gt &lt; 80, Garg crop).
 /// </summary>
 public sealed record ValidationResult(

@@ -7,7 +7,7 @@ namespace Mlda.Tests.Layers;
 
 public class GeometryLayerTests
 {
-    /// <summary>Normalised KITTI intrinsics scaled to a W×H network input (spec §1.1).</summary>
+    /// <summary>Normalised KITTI intrinsics scaled to a W×H network input (<c>kitti_dataset.py</c> <c>K</c>).</summary>
     static (Tensor K, Tensor InvK) Intrinsics(int width, int height, int batch)
     {
         var k = tensor(new float[] { 0.58f * width, 0, 0.5f * width, 0, 0, 1.92f * height, 0.5f * height, 0, 0, 0, 1, 0, 0, 0, 0, 1 }).view(1, 4, 4);
@@ -65,7 +65,7 @@ public class GeometryLayerTests
     {
         // A fronto-parallel plane at depth d seen by two cameras 0.1 apart: the right image is the left one shifted
         // left by the disparity fx·0.1/d pixels. Warping the right view into the left camera (T[0,3] = −0.1 for a
-        // left target, spec §1.1) with depth d must give back the left view; a wrong depth must not.
+        // left target, mono_dataset.py stereo_T) with depth d must give back the left view; a wrong depth must not.
         using var scope = NewDisposeScope();
         const int h = 24, w = 80;
         var (k, invK) = Intrinsics(w, h, 1);

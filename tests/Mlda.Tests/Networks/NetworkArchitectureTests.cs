@@ -19,7 +19,7 @@ public class NetworkArchitectureTests
         Assert.Equal(33_797_888, counts["pose_encoder"]);
         Assert.Equal(1_314_572, counts["pose"]);
 
-        // Review note 1: the pose encoder's dead branches hold 5,800,960 parameters.
+        // pose_decoder.py reads the last level only: the pose encoder's dead branches hold 5,800,960 parameters.
         var dead = nets.PoseEncoder.Module.named_parameters()
             .Where(p => MldaEncoder.DeadPrefixesWhenLastLevelOnly.Any(d => p.name.StartsWith(d, StringComparison.Ordinal)))
             .Sum(p => p.parameter.numel());
