@@ -33,9 +33,10 @@ public static class HintsCommand
             if (splitName is not null && splitPath is not null) throw new InputException(splitPath, "give --split-file or --split, not both");
             var items = splitName is not null ? DepthHintItem.FromSplits(ShippedSplits.Files(splitName).Select(SplitFile.Read))
                 : splitPath is null ? DepthHintItem.AllFrames(dataRoot, skipDir: outRoot) : DepthHintItem.FromSplit(SplitFile.Read(splitPath));
+            if (items.Count == 0) throw new InputException(splitPath ?? splitName ?? dataRoot, "no images to make hints for");
+            // An empty part of a short list is not an error: its pod of an Indexed Job simply has nothing to do.
             var part = pr.GetValue(shard) is { } sh ? DepthHintShard.Parse(sh) : DepthHintShard.All;
             items = part.Select(items);
-            if (items.Count == 0) throw new InputException(splitPath ?? splitName ?? dataRoot, "no images to make hints for");
             int w = pr.GetValue(width), h = pr.GetValue(height);
             if (w < 16 || h < 16 || w > 8192 || h > 8192) throw new InputException(null, $"hint size {w}x{h} is outside 16..8192");
             var options = defaults with

@@ -50,6 +50,16 @@ public class ReferenceTestProtocolTests
     }
 
     [Fact]
+    public void Float32_numbers_print_as_python_prints_numpy_float32()
+    {
+        Assert.Equal("4.2158723", Mlda.Core.Evaluation.PythonFormat.Repr(4.2158723f));
+        Assert.Equal("4.0", Mlda.Core.Evaluation.PythonFormat.Repr(4f));
+        Assert.Equal("0.1", Mlda.Core.Evaluation.PythonFormat.Repr(0.1f));
+        Assert.Equal("1e-05", Mlda.Core.Evaluation.PythonFormat.Repr(1e-5f));
+        Assert.Equal("nan", Mlda.Core.Evaluation.PythonFormat.Repr(float.NaN));
+    }
+
+    [Fact]
     public void Reference_test_numbers_match_a_direct_computation_and_the_cli_prints_its_line()
     {
         using var dir = new TempDir();
