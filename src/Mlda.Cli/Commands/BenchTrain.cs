@@ -34,9 +34,8 @@ public static class BenchTrain
             };
             SharedOptions.ValidModelOptions(new Networks.ModelOptions(o.Height, o.Width, o.PoseEncoder));
             if (o.Threads > 0) TorchSharp.torch.set_num_threads(o.Threads);
-            KittiRawDataset? set = null;
-            if (o.DataPath != "" && o.SplitDir != "")
-                set = new KittiRawDataset(o.DataPath, SplitFile.Read(Path.Combine(o.SplitDir, "train_files.txt")), o.ToDatasetOptions(false), isTrain: true);
+            ITrainingDataset? set = null;
+            if (o.DataPath != "" && o.SplitDir != "") set = TrainingData.Open(o, withValidation: false).Train;
             Console.WriteLine(TrainingBenchmark.Run(o.Width, o.Height, o.BatchSize, pr.GetValue(steps), o.Mode, o.PoseEncoder, o.UsesHints || set is null, set, workers: o.Workers));
             return 0;
         }));

@@ -23,6 +23,11 @@ public sealed class PdparamsWriter
         _numpyCore = numpyCore;
     }
 
+    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> as <c>paddle.save</c> pickles a state dict.</summary>
+    /// <param name="path">the .pdparams file</param>
+    /// <param name="tensors">name, shape and float32 data of each array</param>
+    /// <param name="protocol">pickle protocol (Paddle 2.2 writes 2)</param>
+    /// <param name="numpyCore">the module that pickles name numpy's reconstructor in (numpy 1.x or 2.x spelling)</param>
     /// <param name="structuredMap">add Paddle's <c>StructuredToParameterName@@</c> table (generated names)</param>
     public static void Write(string path, IReadOnlyList<(string Name, long[] Shape, float[] Data)> tensors, int protocol = 2,
         string numpyCore = "numpy.core.multiarray", bool structuredMap = true)
