@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Mlda.Checkpoints;
 using Mlda.Core;
 using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;

@@ -30,14 +30,15 @@ public static class ExportVerifier
     /// <summary>The network inputs of image files (Lanczos to the network size, as prediction does).</summary>
     public static float[] RealImages(IReadOnlyList<string> files, int height, int width)
     {
-        int plane = 3 * height * width;
-        var data = new float[files.Count * plane];
-        for (int i = 0; i < files.Count; i++)
+        var images = files.Select(PredictionSource.ReadImage).ToList();
+        try
         {
-            using var bgr = PredictionSource.ReadImage(files[i]);
-            NetworkInput.Fill(bgr, height, width, data.AsSpan(i * plane, plane));
+            return NetworkInput.Batch(images, height, width);
         }
-        return data;
+        finally
+        {
+            foreach (var m in images) m.Dispose();
+        }
     }
 
     public static VerificationResult Compare(MldaNetworks nets, string exportDir, string label, float[] images, int batch, RuntimeOptions? runtime = null)
