@@ -12,7 +12,10 @@ public static class DepthPng
 {
     public const double Scale = 256.0;
 
-    public static void Write(string path, FloatMap depth)
+    public static void Write(string path, FloatMap depth) => AtomicFile.WriteAllBytes(path, Encode(depth));
+
+    /// <summary>The PNG file's bytes.</summary>
+    public static byte[] Encode(FloatMap depth)
     {
         var values = new ushort[depth.Values.Length];
         for (int i = 0; i < values.Length; i++)
@@ -21,10 +24,8 @@ public static class DepthPng
             values[i] = float.IsFinite(d) && d > 0 ? (ushort)Math.Clamp(Math.Round(d * Scale), 1, ushort.MaxValue) : (ushort)0;
         }
         using var mat = MatBuffers.FromUInt16(values, depth.Height, depth.Width);
-        AtomicFile.Write(path, tmp =>
-        {
-            if (!Cv2.ImWrite(tmp, mat)) throw new IOException($"{path}: OpenCV could not write the PNG");
-        });
+        if (!Cv2.ImEncode(".png", mat, out var bytes)) throw new IOException("OpenCV could not encode the 16-bit PNG");
+        return bytes;
     }
 
     /// <summary>Reads a KITTI-convention 16-bit PNG back to depth in metres (0 = no depth).</summary>
