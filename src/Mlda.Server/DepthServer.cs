@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,15 @@ public static class DepthServer
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 await context.Response.WriteAsJsonAsync(new ApiError("internal error: " + e.Message.Split('\n')[0], 500), ServerJson.Options);
             }
+        });
+        // Answers the framework gives without a body (routing's 415 for another Content-Type, 404, 405) get JSON too.
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            var message = response.StatusCode == StatusCodes.Status415UnsupportedMediaType
+                ? $"Content-Type must be {string.Join(", ", ImageUpload.ImageTypes)} or multipart/form-data with a field '{ImageUpload.FormField}'"
+                : ReasonPhrases.GetReasonPhrase(response.StatusCode);
+            await response.WriteAsJsonAsync(new ApiError(message, response.StatusCode), ServerJson.Options);
         });
         app.UseRateLimiter();
         app.UseDefaultFiles();

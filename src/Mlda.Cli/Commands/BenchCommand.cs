@@ -27,6 +27,7 @@ public static class BenchCommand
         poseEncoder.AcceptOnlyFromAmong("mlda", "light");
         var command = new Command("bench", "latency and throughput benchmarks");
         command.Subcommands.Add(BenchSynth.Create()); // `mlda bench synth`: the synthetic renderer
+        command.Subcommands.Add(BenchServe.Create()); // `mlda bench serve`: load test of mlda serve
         foreach (var o in new Option[] { weights, height, width, runs, throughputBatch, ortThreads, networks, sizes, batch, repeats, threads, poseEncoder }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
