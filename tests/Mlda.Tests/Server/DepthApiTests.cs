@@ -160,12 +160,12 @@ public class DepthApiTests : IClassFixture<ServedModel>
         var large = new CountingStream(8 << 20);
         var declared = new StreamContent(large);
         declared.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        declared.Headers.ContentLength = large.Length;
+        declared.Headers.ContentLength = large.Size;
         var tooLarge = await AssertRefused(await client.PostAsync("v1/depth", declared), HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("limit", tooLarge.Error);
         Assert.True(large.Consumed < 4 << 20, $"{large.Consumed} bytes of the oversized body were read");
         // Over the limit without a length (chunked): reading stops at the limit.
-        var chunked = new CountingStream(8 << 20, reportsLength: false);
+        var chunked = new CountingStream(8 << 20);
         var streamed = new StreamContent(chunked);
         streamed.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         await AssertRefused(await client.PostAsync("v1/depth", streamed), HttpStatusCode.RequestEntityTooLarge);
@@ -285,14 +285,15 @@ public class DepthApiTests : IClassFixture<ServedModel>
         }
     }
 
-    /// <summary>A body of zeros of a given length that counts how much of it was read.</summary>
-    sealed class CountingStream(long length, bool reportsLength = true) : Stream
+    /// <summary>A non-seekable body of zeros of a given length that counts how much of it was read.</summary>
+    sealed class CountingStream(long length) : Stream
     {
         public long Consumed { get; private set; }
         public override bool CanRead => true;
-        public override bool CanSeek => reportsLength;
+        public override bool CanSeek => false;
         public override bool CanWrite => false;
-        public override long Length => reportsLength ? length : throw new NotSupportedException();
+        public override long Length => throw new NotSupportedException();
+        public long Size => length;
         public override long Position { get => Consumed; set { if (value != Consumed) throw new NotSupportedException(); } }
         public override int Read(byte[] buffer, int offset, int count)
         {
