@@ -17,6 +17,13 @@ public sealed class InputException : Exception
         Line = line;
     }
 
+    /// <summary>
+    /// The first <see cref="InputException"/> among the failures of parallel workers (<c>Parallel.For</c>, PLINQ),
+    /// so that a bad file met inside a worker reaches the user as its own one-line message; null if there is none.
+    /// </summary>
+    public static InputException? FirstIn(AggregateException e) =>
+        e.Flatten().InnerExceptions.OfType<InputException>().FirstOrDefault();
+
     static string Format(string? path, int? line, string message) =>
         path is null ? message : line is null ? $"{path}: {message}" : $"{path}:{line}: {message}";
 }

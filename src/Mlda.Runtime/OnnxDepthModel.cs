@@ -81,21 +81,6 @@ public sealed class OnnxDepthModel : IDisparityModel
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    /// <summary>Runs any named outputs of the graph on raw inputs (verification and benchmarks).</summary>
-    public IReadOnlyList<float[]> Run(IReadOnlyDictionary<string, (float[] Data, long[] Shape)> inputs, IReadOnlyList<string> outputNames)
-    {
-        var values = inputs.Select(kv => OrtValue.CreateTensorValueFromMemory(kv.Value.Data, kv.Value.Shape)).ToList();
-        try
-        {
-            using var outputs = _session.Run(_run, inputs.Keys.ToList(), values, outputNames.ToList());
-            return outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToList();
-        }
-        finally
-        {
-            foreach (var v in values) v.Dispose();
-        }
-    }
-
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
     public void Dispose()

@@ -21,6 +21,8 @@ public static class CommandRunner
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        Action<string> warn = message => Console.Error.WriteLine($"warning: {message}");
+        Mlda.Interop.NoGcRegion.Warning += warn;
         try
         {
             return body(cts.Token);
@@ -30,6 +32,12 @@ public static class CommandRunner
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;
         }
+        catch (AggregateException e) when (InputException.FirstIn(e) is { } bad)
+        {
+            // A bad file met inside a parallel worker that the library did not unwrap itself.
+            Console.Error.WriteLine($"error: {bad.Message}");
+            return BadInput;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("Interrupted.");
@@ -37,6 +45,7 @@ public static class CommandRunner
         }
         finally
         {
+            Mlda.Interop.NoGcRegion.Warning -= warn;
             Console.CancelKeyPress -= onCancel;
         }
     }

@@ -13,8 +13,7 @@ public static class ExportCommand
     {
         var weights = new Option<string>("--weights") { Description = "model folder (a checkpoint, e.g. <log>/<name>/models/best_weights)", Required = true };
         var output = new Option<string>("--out") { Description = "output folder for encoder.onnx, depth.onnx, mlda.onnx, model.json", Required = true };
-        var mode = new Option<string>("--mode") { Description = "how the model was trained: mono (no metric scale), stereo or mono+stereo (x5.4 to metres); default: the training run's train_options.json, else mono+stereo", };
-        mode.AcceptOnlyFromAmong("mono", "stereo", "mono+stereo");
+        var mode = TrainingModeOption();
         var verify = new Option<bool>("--verify") { Description = "run ONNX Runtime on random and real images and print the largest absolute difference from TorchSharp" };
         var images = new Option<string?>("--verify-images") { Description = "image or folder of real images for --verify (the first 4 are used)" };
         var command = new Command("export", "export ONNX models (reference two-model split and one fused graph) and model.json");
@@ -24,7 +23,7 @@ public static class ExportCommand
             var outDir = pr.GetValue(output)!;
             using var nets = Checkpoint.Load(pr.GetValue(weights)!, depthOnly: true);
             nets.Eval();
-            var trainingMode = pr.GetValue(mode) ?? Mlda.Prediction.TrainedMode.Detect(pr.GetValue(weights)!) ?? "mono+stereo";
+            var trainingMode = Mlda.Prediction.CheckpointScaling.TrainingModeOf(pr.GetValue(weights)!, nets.Options, pr.GetValue(mode));
             var result = OnnxExporter.Export(nets, outDir, ExportOptions.ForMode(trainingMode), new ConsoleProgress());
             foreach (var f in result.Files) Console.WriteLine($"{f} ({new FileInfo(f).Length / 1e6:F1} MB)");
             Console.WriteLine($"input {result.Manifest.Width}x{result.Manifest.Height}, opset {result.Manifest.Opset}, dynamic batch, training mode {result.Manifest.TrainingMode}, " +
@@ -55,5 +54,16 @@ public static class ExportCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary><c>--mode</c> of predict and export: overrides the training mode the checkpoint records.</summary>
+    public static Option<string?> TrainingModeOption()
+    {
+        var mode = new Option<string?>("--mode")
+        {
+            Description = "how the model was trained, for checkpoints that do not record it (older ones): M (mono: relative depth), S or MS (stereo: x5.4 to metres); default: the checkpoint's options.json",
+        };
+        mode.AcceptOnlyFromAmong(TrainingMode.All);
+        return mode;
     }
 }

@@ -16,8 +16,7 @@ public static class PredictCommand
     {
         var weights = new Option<string>("--weights") { Description = "model folder (a checkpoint, e.g. <log>/<name>/models/best_weights)", Required = true };
         var io = new PredictionCliOptions();
-        var mode = new Option<string>("--mode") { Description = "how the model was trained (decides metric depth): mono, stereo, mono+stereo; default: the training run's train_options.json, else mono+stereo", };
-        mode.AcceptOnlyFromAmong("mono", "stereo", "mono+stereo");
+        var mode = ExportCommand.TrainingModeOption();
         var command = new Command("predict", "depth for an image, a folder or a video with the TorchSharp networks");
         command.Options.Add(weights);
         command.Options.Add(mode);
@@ -25,12 +24,9 @@ public static class PredictCommand
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var request = io.Request(pr);
-            using var nets = Checkpoint.Load(pr.GetValue(weights)!, depthOnly: true);
-            nets.Eval();
-            using var model = new TorchDisparityModel(nets, ownsNetworks: false);
-            var trainingMode = pr.GetValue(mode) ?? TrainedMode.Detect(pr.GetValue(weights)!) ?? "mono+stereo";
-            double? stereo = trainingMode == "mono" ? null : DepthScaling.StereoScaleFactor;
-            var scaling = new DepthScaling(nets.Options.MinDepth, nets.Options.MaxDepth, io.UserScale(pr) ?? stereo);
+            var weightsDir = pr.GetValue(weights)!;
+            using var model = TorchDisparityModel.Load(weightsDir);
+            var scaling = CheckpointScaling.For(weightsDir, model.Networks.Options, pr.GetValue(mode), io.UserScale(pr));
             return io.Run(pr, model, scaling, request, ct);
         }));
         return command;
@@ -45,7 +41,7 @@ sealed class PredictionCliOptions
     readonly Option<string> _outputs = new("--outputs") { Description = $"comma-separated outputs: {PredictionOutputNames.Choices} (a video input always gets <name>_depth.mp4)", DefaultValueFactory = _ => "default" };
     readonly Option<int> _batch = new("--batch") { Description = "images per forward pass; the guided filter normalises over the batch, so 1 (default) makes each result independent of its neighbours", DefaultValueFactory = _ => 1 };
     readonly Option<bool> _flip = new("--flip") { Description = "flip post-processing (monodepth2): average with the mirrored image's prediction" };
-    readonly Option<double?> _scale = new("--scale") { Description = "multiply depth by this factor (metres per unit); default 5.4 for stereo-trained models, none for mono" };
+    readonly Option<double?> _scale = new("--scale") { Description = "multiply depth by this factor (metres per unit); default 5.4 for models trained with stereo (S, MS), none for mono (M)" };
     readonly Option<string?> _intrinsics = new("--intrinsics") { Description = "fx,fy,cx,cy in input pixels for the point cloud (default: KITTI's normalised K scaled to the image)" };
     readonly Option<int> _plyStride = new("--ply-stride") { Description = "keep every n-th pixel in each direction in the point cloud", DefaultValueFactory = _ => 1 };
     readonly Option<string?> _calib = new("--calib") { Description = "KITTI calibration folder (date folder) of the input frame: prints the reference's metrics with --velo" };

@@ -90,7 +90,7 @@ public static class EigenEvaluation
                 progress?.Report(new ProgressUpdate("evaluate", Interlocked.Increment(ref done), groundTruth.Count));
             });
         }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<InputException>().FirstOrDefault() is { } bad)
+        catch (AggregateException e) when (InputException.FirstIn(e) is { } bad)
         {
             // Ground truth made on demand (GroundTruthSet.Open) can meet a bad scan inside a worker.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(bad);

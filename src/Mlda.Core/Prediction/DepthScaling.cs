@@ -12,8 +12,22 @@ public sealed record DepthScaling(double MinDepth = 0.1, double MaxDepth = 100, 
 
     public bool IsMetric => MetricScale is not null;
 
-    public double ScaledDisparity(double sigmoid) => 1.0 / MaxDepth + (1.0 / MinDepth - 1.0 / MaxDepth) * sigmoid;
+    /// <summary>
+    /// The scaled disparity as <c>disp_to_depth</c> computes it on a float32 tensor (<c>min_disp + (max_disp −
+    /// min_disp) * disp</c>: each Python float rounded to float32, one float32 multiply, one float32 add), so it
+    /// equals the TorchSharp networks' <c>DispToDepth</c> bit for bit.
+    /// </summary>
+    public float ScaledDisparity(float sigmoid)
+    {
+        double minDisp = 1.0 / MaxDepth, maxDisp = 1.0 / MinDepth;
+        float product = sigmoid * (float)(maxDisp - minDisp);
+        return product + (float)minDisp;
+    }
 
-    /// <summary>Depth in the training units (or metres when <see cref="MetricScale"/> is set).</summary>
-    public float Depth(float sigmoid) => (float)(1.0 / ScaledDisparity(sigmoid) * (MetricScale ?? 1.0));
+    /// <summary>Depth in the training units (or metres when <see cref="MetricScale"/> is set): float32, as test_simple.py's <c>STEREO_SCALE_FACTOR * depth</c>.</summary>
+    public float Depth(float sigmoid)
+    {
+        float depth = 1f / ScaledDisparity(sigmoid);
+        return MetricScale is double s ? (float)s * depth : depth;
+    }
 }

@@ -31,7 +31,6 @@ public sealed record ModelManifest(
 {
     public const string FileName = "model.json";
     public const int CurrentFormatVersion = 1;
-    public static readonly string[] TrainingModes = ["mono", "stereo", "mono+stereo", "unknown"];
 
     /// <summary>The batch-composition caveat written into every manifest.</summary>
     public const string BatchNote =
@@ -66,6 +65,8 @@ public sealed record ModelManifest(
             throw new InputException(path, $"not a valid model.json: {e.Message}", e.LineNumber is long line ? (int)line + 1 : null);
         }
         if (m is null) throw new InputException(path, "empty");
+        // Exports made before the one spelling wrote "mono", "stereo" or "mono+stereo".
+        if (!Prediction.TrainingMode.IsValid(m.TrainingMode) && Prediction.TrainingMode.Parse(m.TrainingMode) is { } mode) m = m with { TrainingMode = mode };
         m.Validate(path);
         return m;
     }
@@ -78,7 +79,7 @@ public sealed record ModelManifest(
         if (string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(InputName) || string.IsNullOrWhiteSpace(OutputName))
             throw new InputException(path, "model, inputName and outputName are required");
         if (!(MinDepth > 0 && MaxDepth > MinDepth)) throw new InputException(path, $"need 0 < minDepth < maxDepth, got {MinDepth} and {MaxDepth}");
-        if (!TrainingModes.Contains(TrainingMode)) throw new InputException(path, $"trainingMode '{TrainingMode}' is not one of {string.Join(", ", TrainingModes)}");
+        if (!Prediction.TrainingMode.IsValid(TrainingMode)) throw new InputException(path, $"trainingMode '{TrainingMode}' is not one of {string.Join(", ", Prediction.TrainingMode.All)}");
         if (StereoScale is double s && !(s > 0 && double.IsFinite(s))) throw new InputException(path, $"stereoScale must be positive, got {s}");
         if (Normalisation is null || Normalisation.Mean?.Length != 3 || Normalisation.Std?.Length != 3 || Normalisation.Std.Any(v => !(v > 0)))
             throw new InputException(path, "normalisation needs 3 means and 3 positive standard deviations");

@@ -11,22 +11,6 @@ public sealed class PredictionWriter(string outDir, PredictionOutputs outputs, C
 {
     public string OutDir => outDir;
 
-    /// <summary>The files written for <paramref name="name"/>, in the order they are written.</summary>
-    public IReadOnlyList<string> FilesFor(string name)
-    {
-        var files = new List<string>();
-        if (outputs.HasFlag(PredictionOutputs.Figure)) files.Add(Path.Combine(outDir, name + "_depth_predict.jpg"));
-        if (outputs.HasFlag(PredictionOutputs.Magma)) files.Add(Path.Combine(outDir, name + "_disp.jpeg"));
-        if (outputs.HasFlag(PredictionOutputs.Npy))
-        {
-            files.Add(Path.Combine(outDir, name + "_disp.npy"));
-            files.Add(Path.Combine(outDir, name + "_depth.npy"));
-        }
-        if (outputs.HasFlag(PredictionOutputs.Png16)) files.Add(Path.Combine(outDir, name + "_depth.png"));
-        if (outputs.HasFlag(PredictionOutputs.Ply)) files.Add(Path.Combine(outDir, name + ".ply"));
-        return files;
-    }
-
     public IReadOnlyList<string> Write(SourceFrame frame, DepthPrediction p)
     {
         Directory.CreateDirectory(outDir);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mlda.Core;
+using Mlda.Interop;
 using Mlda.Networks;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -89,6 +90,7 @@ public static class Checkpoint
     public static MldaNetworks Load(string dir, Device? device = null, bool depthOnly = false)
     {
         if (!Directory.Exists(dir)) throw new InputException(dir, "model folder not found");
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var options = ReadOptions(dir);
         var nets = MldaNetworks.CreateForLoading(options, withPose: !depthOnly);
         try

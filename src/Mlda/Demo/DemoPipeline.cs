@@ -93,8 +93,9 @@ public sealed class DemoPipeline(DemoOptions options, IProgress<ProgressUpdate>?
         {
             var testSplit = Path.Combine(Splits, "test_files.txt");
             var entries = SplitFile.Read(testSplit);
-            using var predictor = Mlda.Evaluation.SplitPredictor.Load(BestWeights);
-            var (disparities, _) = predictor.PredictSplit(Data, entries, postProcess: false, progress: progress, ct: ct);
+            using var model = TorchDisparityModel.Load(BestWeights);
+            var predictor = new DepthPredictor(model, new DepthScaling(model.Networks.Options.MinDepth, model.Networks.Options.MaxDepth));
+            var disparities = SplitPrediction.Predict(predictor, Data, entries, testSplit, progress: progress, ct: ct).Disparities;
             var gt = GroundTruthSet.Open(Data, entries, testSplit);
             var stereo = EigenEvaluation.Evaluate(gt, disparities, new EvaluationOptions(EvaluationMode.Stereo, EvaluationMask.Eigen), progress, ct);
             EvaluationReport.WriteJson(EvalJson, stereo, new Dictionary<string, string> { ["split_file"] = Path.GetFullPath(testSplit), ["weights"] = Path.GetFullPath(BestWeights) });
@@ -106,12 +107,9 @@ public sealed class DemoPipeline(DemoOptions options, IProgress<ProgressUpdate>?
         var inputs = PredictionInputs();
         Step("predict", () =>
         {
-            using var nets = Checkpoint.Load(BestWeights, depthOnly: true);
-            nets.Eval();
-            using var model = new TorchDisparityModel(nets, ownsNetworks: false);
+            using var model = TorchDisparityModel.Load(BestWeights);
             // Metric depth (x5.4) for stereo-trained runs, relative depth for mono ones, as mlda predict decides it.
-            double? metric = TrainedMode.Detect(BestWeights) == "mono" ? null : DepthScaling.StereoScaleFactor;
-            var predictor = new DepthPredictor(model, new DepthScaling(nets.Options.MinDepth, nets.Options.MaxDepth, metric));
+            var predictor = new DepthPredictor(model, CheckpointScaling.For(BestWeights, model.Networks.Options));
             return inputs.SelectMany(i => PredictionRun.Run(predictor,
                 new PredictionRequest(i.Image, Path.Combine(Out, "predict", i.Name), PredictionOutputs.All, PlyStride: 2), progress, ct).Files).ToList();
         }, ct);
@@ -120,7 +118,7 @@ public sealed class DemoPipeline(DemoOptions options, IProgress<ProgressUpdate>?
         {
             using var nets = Checkpoint.Load(BestWeights, depthOnly: true);
             nets.Eval();
-            var exported = OnnxExporter.Export(nets, OnnxDir, ExportOptions.ForMode(TrainedMode.Detect(BestWeights) ?? "mono+stereo"), progress);
+            var exported = OnnxExporter.Export(nets, OnnxDir, ExportOptions.ForMode(CheckpointScaling.TrainingModeOf(BestWeights, nets.Options, null)), progress);
             int h = nets.Options.Height, w = nets.Options.Width;
             var check = ExportVerifier.Compare(nets, OnnxDir, "real image", ExportVerifier.RealImages([inputs[0].Image], h, w), 1);
             AtomicFile.WriteAllText(ExportCheck, check.MaxAbsDiff.ToString("R", System.Globalization.CultureInfo.InvariantCulture));

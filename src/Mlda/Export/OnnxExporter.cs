@@ -1,21 +1,19 @@
 using Mlda.Core;
 using Mlda.Core.IO;
 using Mlda.Core.Prediction;
+using Mlda.Interop;
 using Mlda.Networks;
 
 namespace Mlda.Export;
 
-/// <summary>How the exported model turns disparity into depth: the training mode decides whether ×5.4 gives metres.</summary>
-public sealed record ExportOptions(string TrainingMode = "mono+stereo", double? StereoScale = DepthScaling.StereoScaleFactor)
+/// <summary>How the exported model turns disparity into depth: the <see cref="Core.Prediction.TrainingMode"/> (M, S, MS) decides whether ×5.4 gives metres.</summary>
+public sealed record ExportOptions(string TrainingMode = Core.Prediction.TrainingMode.MonoStereo, double? StereoScale = DepthScaling.StereoScaleFactor)
 {
     /// <summary>Mono-only training has no metric scale; stereo and mono+stereo learn the 0.1 baseline (×5.4 to metres).</summary>
-    public static ExportOptions ForMode(string mode) => mode switch
-    {
-        "mono" => new ExportOptions("mono", null),
-        "stereo" or "mono+stereo" => new ExportOptions(mode, DepthScaling.StereoScaleFactor),
-        "unknown" => new ExportOptions("unknown", null),
-        _ => throw new InputException(null, $"training mode '{mode}' is not one of {string.Join(", ", ModelManifest.TrainingModes)}"),
-    };
+    public static ExportOptions ForMode(string mode) =>
+        Core.Prediction.TrainingMode.Parse(mode) is { } m
+            ? new ExportOptions(m, Core.Prediction.TrainingMode.MetricScale(m))
+            : throw new InputException(null, $"training mode '{mode}' is not one of {string.Join(", ", Core.Prediction.TrainingMode.All)}");
 }
 
 public sealed record ExportResult(string Dir, IReadOnlyList<string> Files, ModelManifest Manifest);
@@ -41,6 +39,7 @@ public static class OnnxExporter
 
     public static byte[] EncoderModel(MldaNetworks nets)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var (h, w) = (nets.Options.Height, nets.Options.Width);
         var g = new OnnxGraph("mlda_encoder");
         var image = g.Input(ImageInput, null, 3, h, w);
@@ -52,6 +51,7 @@ public static class OnnxExporter
 
     public static byte[] DepthModel(MldaNetworks nets)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var (h, w) = (nets.Options.Height, nets.Options.Width);
         var g = new OnnxGraph("mlda_depth");
         var features = new string[5];
@@ -64,6 +64,7 @@ public static class OnnxExporter
 
     public static byte[] FusedModel(MldaNetworks nets)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var (h, w) = (nets.Options.Height, nets.Options.Width);
         var g = new OnnxGraph("mlda");
         var image = g.Input(ImageInput, null, 3, h, w);

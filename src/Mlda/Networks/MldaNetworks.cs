@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -57,6 +58,7 @@ public sealed class MldaNetworks : IDisposable
     /// <summary>As <see cref="Create(ModelOptions, bool, long)"/>; <paramref name="withPose"/> false builds encoder and depth only.</summary>
     public static MldaNetworks Create(ModelOptions options, bool imageNetPretrained, long seed, bool withPose)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         var nets = new MldaNetworks(options, withPose);
         try
         {

@@ -1,11 +1,14 @@
 using System.Text.Json.Serialization;
+using Mlda.Core.Prediction;
 
 namespace Mlda.Networks;
 
 /// <summary>
-/// What rebuilds the architecture: the input size (any height and width divisible by 32; the reference is
-/// fixed at 192x640), the pose encoder, the depth range of <c>disp_to_depth</c> and the disparity scales.
-/// Saved next to every checkpoint as <c>options.json</c>.
+/// What a checkpoint is: the architecture that rebuilds it (the input size, any height and width divisible by 32,
+/// the reference being fixed at 192x640; the pose encoder; the depth range of <c>disp_to_depth</c>; the disparity
+/// scales) and the <see cref="TrainingMode"/> it was trained with (<c>M</c>, <c>S</c> or <c>MS</c>), which decides
+/// whether its depth is metric. Saved in every checkpoint folder as <c>options.json</c>. Checkpoints saved before
+/// the mode was recorded read as null: whoever needs the scale must then be told the mode (<c>--mode</c>).
 /// </summary>
 public sealed record ModelOptions(
     int Height = 192,
@@ -13,7 +16,8 @@ public sealed record ModelOptions(
     PoseEncoderKind PoseEncoder = PoseEncoderKind.Mlda,
     double MinDepth = 0.1,
     double MaxDepth = 100,
-    int[]? Scales = null)
+    int[]? Scales = null,
+    string? TrainingMode = null)
 {
     /// <summary>The disparity scales the decoder outputs: <see cref="Scales"/>, or the reference's 0..3.</summary>
     [JsonIgnore]
@@ -33,5 +37,7 @@ public sealed record ModelOptions(
         // The decoder returns disparities indexed by scale, so the scales are 0..k (monodepth2 uses a prefix too).
         if (scales.Length == 0 || scales.Length > 4 || scales.Where((s, i) => s != i).Any())
             throw new ArgumentException($"scales must be 0..k with k <= 3, got [{string.Join(",", scales)}]");
+        if (TrainingMode is not null && !Core.Prediction.TrainingMode.IsValid(TrainingMode))
+            throw new ArgumentException($"training mode must be one of {string.Join(", ", Core.Prediction.TrainingMode.All)}, got '{TrainingMode}'");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mlda.Core;
+using Mlda.Interop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ public static class NetworkBenchmark
     {
         if (batch < 1 || repeats < 1) throw new ArgumentException("batch and repeats must be positive");
         device ??= CPU;
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         using var nets = MldaNetworks.Create(options, imageNetPretrained: false, seed: 0).To(device);
         var gen = new Generator(0);
         using var target = rand(batch, 3, options.Height, options.Width, generator: gen).to(device);

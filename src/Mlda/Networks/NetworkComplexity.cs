@@ -1,3 +1,4 @@
+using Mlda.Interop;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,6 +20,7 @@ public static class NetworkComplexity
 {
     public static IReadOnlyList<NetworkCost> Measure(ModelOptions options)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
         using var nets = MldaNetworks.CreateForLoading(options, withPose: true);
         nets.Eval();
         using var scope = NewDisposeScope();

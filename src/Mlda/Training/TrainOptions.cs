@@ -102,7 +102,7 @@ public sealed record TrainOptions
     [JsonIgnore] public string ModelsDir => Path.Combine(RunDir, "models");
 
     public ModelOptions ToModelOptions() =>
-        new(Height, Width, PoseEncoder, MinDepth, MaxDepth, Enumerable.Range(0, NumScales).ToArray());
+        new(Height, Width, PoseEncoder, MinDepth, MaxDepth, Enumerable.Range(0, NumScales).ToArray(), Mode);
 
     public DatasetOptions ToDatasetOptions(bool groundTruth) => new(
         Height, Width, NumScales,

@@ -1,8 +1,9 @@
 using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;
+using Mlda.Core.Prediction;
 using Mlda.Interop;
-using Mlda.Layers;
 using Mlda.Networks;
+using Mlda.Prediction;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,6 +22,9 @@ public static class Validation
         nets.Eval();
         using var noGrad = no_grad();
         var loader = new BatchLoader(val, batchSize, shuffle: false, dropLast: false, seed: 0, workers, prefetch: 2);
+        // The metrics take their disparities from the one predictor that evaluation and prediction use.
+        using var model = new TorchDisparityModel(nets, ownsNetworks: false);
+        var predictor = new DepthPredictor(model, new DepthScaling(nets.Options.MinDepth, nets.Options.MaxDepth));
         double lossSum = 0, photoSum = 0;
         int items = 0;
         var rmses = new List<double>();
@@ -37,8 +41,9 @@ public static class Validation
             items += cpuBatch.Size;
             var withGt = Enumerable.Range(0, cpuBatch.Size).Where(i => cpuBatch.GroundTruth[i] is not null).ToArray();
             if (withGt.Length == 0) continue;
-            var batchDisps = ScaledDisparities(output.Disparities[0], nets.Options);
-            var depth375 = ReferenceDepth(output.Disparities[0], nets.Options);
+            var sigmoid = predictor.PredictNetworkSize(cpuBatch.Target.contiguous().data<float>().ToArray(), cpuBatch.Size).Sigmoid;
+            var batchDisps = sigmoid.Select(predictor.ScaledDisparity).ToArray();
+            var depth375 = batchDisps.Select(ReferenceDepth).ToArray();
             var m = ValidationMetric.Compute(
                 withGt.Select(i => depth375[i]).ToArray(),
                 withGt.Select(i => NearestTo(cpuBatch.GroundTruth[i]!, ValidationMetric.Height, ValidationMetric.Width)).ToArray());
@@ -62,31 +67,15 @@ public static class Validation
             eigen);
     }
 
-    /// <summary>Sigmoid disparities [B,1,H,W] to the reference's scaled disparities, one map per image.</summary>
-    public static IReadOnlyList<FloatMap> ScaledDisparities(Tensor sigmoidDisparity, ModelOptions options)
+    /// <summary>
+    /// Depth (1/scaled disparity, float32 as torch's <c>reciprocal</c>) upsampled bilinearly (align_corners = false)
+    /// to 375×1242, as the reference's <c>compute_depth_losses</c> does.
+    /// </summary>
+    static FloatMap ReferenceDepth(FloatMap scaledDisparity)
     {
-        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
-        using var scope = NewDisposeScope();
-        var scaled = DispToDepth.Convert(sigmoidDisparity.detach(), options.MinDepth, options.MaxDepth).ScaledDisparity;
-        return ToMaps(scaled);
-    }
-
-    /// <summary>("depth", 0, 0) upsampled bilinearly (align_corners = false) to 375×1242, as the reference's metric does.</summary>
-    static IReadOnlyList<FloatMap> ReferenceDepth(Tensor sigmoidDisparity, ModelOptions options)
-    {
-        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
-        using var scope = NewDisposeScope();
-        var depth = DispToDepth.Convert(sigmoidDisparity.detach(), options.MinDepth, options.MaxDepth).Depth;
-        depth = nn.functional.interpolate(depth, [ValidationMetric.Height, ValidationMetric.Width], mode: InterpolationMode.Bilinear, align_corners: false);
-        return ToMaps(depth);
-    }
-
-    static IReadOnlyList<FloatMap> ToMaps(Tensor t)
-    {
-        var cpu = t.to(CPU).to(float32).contiguous();
-        long b = cpu.shape[0], h = cpu.shape[2], w = cpu.shape[3];
-        var all = cpu.data<float>().ToArray();
-        return Enumerable.Range(0, (int)b).Select(i => new FloatMap((int)h, (int)w, all.AsSpan((int)(i * h * w), (int)(h * w)).ToArray())).ToArray();
+        var depth = new FloatMap(scaledDisparity.Height, scaledDisparity.Width);
+        for (int i = 0; i < depth.Values.Length; i++) depth.Values[i] = 1f / scaledDisparity.Values[i];
+        return InputSizeResize.Bilinear(depth, ValidationMetric.Height, ValidationMetric.Width);
     }
 
     /// <summary>skimage <c>resize(order=0)</c> of the ground truth to the reference metric's 375×1242 (identity at that size).</summary>

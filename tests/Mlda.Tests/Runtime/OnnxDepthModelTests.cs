@@ -64,7 +64,7 @@ public class OnnxDepthModelTests : IClassFixture<OnnxDepthModelTests.SmallExport
     public void Mono_export_has_no_metric_scale_and_infers_kitti_images_at_their_size()
     {
         using var model = OnnxDepthModel.Load(_export.Dir.Path, new RuntimeOptions(IntraOpThreads: 1));
-        Assert.Equal("mono", model.Manifest.TrainingMode);
+        Assert.Equal("M", model.Manifest.TrainingMode);
         Assert.Null(model.Manifest.StereoScale);
         Assert.False(model.Manifest.Scaling().IsMetric);
         Assert.True(model.Manifest.Scaling(2.0).IsMetric);

@@ -3,7 +3,8 @@ using Mlda.Core.Hints;
 using Mlda.Core.Imaging;
 using Mlda.Core.Kitti;
 using Mlda.Core.Synthetic;
-using Mlda.Evaluation;
+using Mlda.Core.Prediction;
+using Mlda.Prediction;
 using Mlda.Networks;
 using Mlda.Training;
 using Xunit.Abstractions;
@@ -45,16 +46,17 @@ public class SyntheticLearningTests(ITestOutputHelper output)
         double AbsRel(IReadOnlyList<FloatMap> disps) => EigenEvaluation.Evaluate(gt, disps, new EvaluationOptions(EvaluationMode.Mono)).Mean.AbsRel;
 
         double untrained;
-        using (var fresh = MldaNetworks.Create(options.ToModelOptions(), options.ImageNetPretrained, options.Seed, withPose: false))
-        using (var predictor = new SplitPredictor(fresh))
-            untrained = AbsRel(predictor.PredictSplit(data, test, postProcess: false).Disparities);
+        IReadOnlyList<FloatMap> Predict(TorchDisparityModel model) =>
+            SplitPrediction.Predict(new DepthPredictor(model, new DepthScaling(options.MinDepth, options.MaxDepth)), data, test, testSplit).Disparities;
+        using (var fresh = new TorchDisparityModel(MldaNetworks.Create(options.ToModelOptions(), options.ImageNetPretrained, options.Seed, withPose: false)))
+            untrained = AbsRel(Predict(fresh));
         double constant = AbsRel(test.Select(_ => new FloatMap(options.Height, options.Width, Enumerable.Repeat(1f, options.Height * options.Width).ToArray())).ToList());
 
         using (var trainer = new Trainer(options, resume: false))
             trainer.Run();
         double trained;
-        using (var predictor = SplitPredictor.Load(Path.Combine(options.ModelsDir, Trainer.LastDir)))
-            trained = AbsRel(predictor.PredictSplit(data, test, postProcess: false).Disparities);
+        using (var model = TorchDisparityModel.Load(Path.Combine(options.ModelsDir, Trainer.LastDir)))
+            trained = AbsRel(Predict(model));
 
         output.WriteLine($"abs_rel on the held-out drive: trained {trained:F3}, untrained {untrained:F3}, constant depth {constant:F3}");
         Assert.True(trained < 0.8 * untrained, $"trained {trained:F3} is not clearly better than untrained {untrained:F3}");
