@@ -195,7 +195,7 @@ function formatDepth(value, unit) {
 
 function showStats(stats) {
   const rows = [
-    ['image', `${stats.width}x${stats.height} (network ${stats.networkWidth}x${stats.networkHeight}, ${stats.trainingMode})`],
+    ['image', `${stats.width}x${stats.height} (network ${stats.networkWidth}x${stats.networkHeight}, trained ${modes[stats.trainingMode] ?? stats.trainingMode})`],
     ['depth min / median / max', [stats.minDepth, stats.medianDepth, stats.maxDepth].map((v) => formatDepth(v, stats.unit).split(' (')[0]).join(' / ')],
     ['unit', stats.metric ? 'metres (stereo scale)' : 'relative'],
   ];
@@ -264,8 +264,9 @@ for (const button of document.querySelectorAll('.example')) {
   });
 }
 
+const modes = { M: 'mono (M)', S: 'stereo (S)', MS: 'mono+stereo (MS)' };
 fetch('v1/model').then((r) => r.json()).then((m) => {
   const unit = m.stereoScale ? `metric depth (stereo scale x${m.stereoScale})` : 'relative depth (mono: no metric scale)';
-  $('model').textContent = `network ${m.width}x${m.height}, trained ${m.trainingMode}, ${unit}; depth range ${m.minDepth}–${m.maxDepth}`;
+  $('model').textContent = `network ${m.width}x${m.height}, trained ${modes[m.trainingMode] ?? m.trainingMode}, ${unit}; depth range ${m.minDepth}–${m.maxDepth}`;
   setState('ready', 'drop or pick an image');
 }).catch((e) => setState('error', 'model: ' + e.message));

@@ -131,7 +131,7 @@ public class DepthApiTests : IClassFixture<ServedModel>
         Assert.Equal((1242, 375, 192, 64), (stats.Width, stats.Height, stats.NetworkWidth, stats.NetworkHeight));
         Assert.True(stats.Metric);
         Assert.Equal("m", stats.Unit);
-        Assert.Equal("stereo", stats.TrainingMode);
+        Assert.Equal(TrainingMode.Stereo, stats.TrainingMode);
         Assert.Equal(depth.Min(), stats.MinDepth);
         Assert.Equal(depth.Max(), stats.MaxDepth);
         var sorted = depth.Order().ToArray();
@@ -181,7 +181,7 @@ public class DepthApiTests : IClassFixture<ServedModel>
     public async Task Requests_beyond_max_concurrency_get_503_with_retry_after_and_later_ones_are_served()
     {
         using var model = new BlockingModel();
-        using var service = new DepthService(model, new DepthScaling(), "{}", "mono");
+        using var service = new DepthService(model, new DepthScaling(), "{}", TrainingMode.Mono);
         var (app, client) = await Start(service, new ServerOptions(MaxConcurrency: 1));
         await using var _ = app;
         using var small = new Mat(64, 192, MatType.CV_8UC3, Scalar.All(128));

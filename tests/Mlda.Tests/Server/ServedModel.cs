@@ -1,3 +1,4 @@
+using Mlda.Core.Prediction;
 using Mlda.Export;
 using Mlda.Networks;
 using Mlda.Server;
@@ -18,7 +19,7 @@ public sealed class ServedModel : IDisposable
         using (var nets = MldaNetworks.Create(new ModelOptions(Height: 64, Width: 192), imageNetPretrained: false, seed: 5, withPose: false))
         {
             nets.Eval();
-            OnnxExporter.Export(nets, Export.Path, ExportOptions.ForMode("stereo"));
+            OnnxExporter.Export(nets, Export.Path, ExportOptions.ForMode(TrainingMode.Stereo));
         }
         Service = DepthService.Load(Export.Path, threads: 1);
     }
