@@ -21,7 +21,7 @@ public sealed record ServeBenchmarkOptions(int Clients = 8, double Seconds = 30,
 /// <summary>
 /// What the load did: completed requests, refused or failed ones (any status but 200, or no answer), throughput,
 /// latency percentiles of the successful requests, and the server's resident memory (its <c>/metrics</c>
-/// <c>process_working_set_bytes</c>) before the load and after it.
+/// <c>process_working_set_bytes</c>) before the load, every few seconds during it, and after it.
 /// </summary>
 public sealed record ServeBenchmarkResult(
     int Clients,
@@ -34,6 +34,7 @@ public sealed record ServeBenchmarkResult(
     double LatencyP99Seconds,
     double LatencyMaxSeconds,
     double? ResidentMegabytesBefore,
+    IReadOnlyList<double> ResidentMegabytesDuring,
     double? ResidentMegabytesAfter);
 
 public static class ServeBenchmark
@@ -57,13 +58,15 @@ public static class ServeBenchmark
             var mine = perClient[i] = [];
             while (clock.Elapsed < deadline && !ct.IsCancellationRequested) mine.Add(await Send(client, url, image, contentType, ct));
         }, ct)).ToList();
+        var during = new List<double>();
         using (var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1)))
         {
             var all = Task.WhenAll(workers);
-            while (!all.IsCompleted)
+            for (int tick = 1; !all.IsCompleted; tick++)
             {
                 await Task.WhenAny(all, ticker.WaitForNextTickAsync(ct).AsTask());
                 progress?.Report(new ProgressUpdate("load", (int)Math.Min(clock.Elapsed.TotalSeconds, options.Seconds), (int)Math.Ceiling(options.Seconds)));
+                if (tick % 5 == 0 && !all.IsCompleted && await ResidentMegabytes(client, ct) is double mb) during.Add(mb);
             }
             await all;
         }
@@ -74,7 +77,7 @@ public static class ServeBenchmark
         var ok = results.Where(r => r.Outcome == "200").Select(r => r.Seconds).Order().ToArray();
         var outcomes = results.GroupBy(r => r.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
         return new ServeBenchmarkResult(options.Clients, elapsed, ok.Length, results.Count - ok.Length, outcomes, ok.Length / elapsed,
-            Percentile(ok, 50), Percentile(ok, 99), ok.Length > 0 ? ok[^1] : double.NaN, before, after);
+            Percentile(ok, 50), Percentile(ok, 99), ok.Length > 0 ? ok[^1] : double.NaN, before, during, after);
     }
 
     static async Task<(string Outcome, double Seconds)> Send(HttpClient client, string url, byte[] image, string contentType, CancellationToken ct)

@@ -55,7 +55,7 @@ public static class BenchServe
                 Console.WriteLine($"requests {r.Requests} in {r.Seconds.ToString("F1", inv)} s: {r.RequestsPerSecond.ToString("F2", inv)} req/s; " +
                                   $"latency p50 {(1000 * r.LatencyP50Seconds).ToString("F0", inv)} ms, p99 {(1000 * r.LatencyP99Seconds).ToString("F0", inv)} ms, max {(1000 * r.LatencyMaxSeconds).ToString("F0", inv)} ms");
                 Console.WriteLine($"errors {r.Errors} ({string.Join(", ", r.Outcomes.Select(o => $"{o.Key}: {o.Value}"))})");
-                Console.WriteLine($"server resident memory: before {Megabytes(r.ResidentMegabytesBefore)}, after {Megabytes(r.ResidentMegabytesAfter)}");
+                Console.WriteLine($"server resident memory: before {Megabytes(r.ResidentMegabytesBefore)}, every 5 s during [{string.Join(", ", r.ResidentMegabytesDuring.Select(m => m.ToString("F0", inv)))}] MiB, after {Megabytes(r.ResidentMegabytesAfter)}");
                 if (server is not null)
                 {
                     StopServer(server);
