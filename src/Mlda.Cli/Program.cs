@@ -16,6 +16,7 @@ foreach (var command in new[]
     PredictCommand.Create(),
     ExportCommand.Create(),
     InferCommand.Create(),
+    ServeCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
 })

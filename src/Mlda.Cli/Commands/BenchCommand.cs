@@ -7,8 +7,8 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "benchmarks: where a training step's time goes, the networks, TorchSharp vs ONNX Runtime inference, the synthetic renderer, depth hints");
-        foreach (var sub in new[] { BenchTrain.Create(), BenchNetworks.Create(), BenchInfer.Create(), BenchSynth.Create(), BenchHints.Create() })
+        var command = new Command("bench", "benchmarks: where a training step's time goes, the networks, TorchSharp vs ONNX Runtime inference, the synthetic renderer, depth hints, the HTTP service");
+        foreach (var sub in new[] { BenchTrain.Create(), BenchNetworks.Create(), BenchInfer.Create(), BenchSynth.Create(), BenchHints.Create(), BenchServe.Create() })
             command.Subcommands.Add(sub);
         return command;
     }

@@ -61,5 +61,6 @@ public static class DemoCommand
         Console.WriteLine($"{"total",-10}{seconds,10:F1}  (this run)");
         Console.WriteLine();
         foreach (var (what, where) in r.Locations) Console.WriteLine($"{what,-50} {where}");
+        Console.WriteLine($"\nserve it over HTTP, with a web page: ./mlda serve --model {r.Locations["ONNX model"]}");
     }
 }

@@ -95,6 +95,19 @@ public sealed class PredictionSource
         return ToBgr(ImageFile.LoadBgrMat(file), file);
     }
 
+    /// <summary>
+    /// Decodes an image file's bytes (an upload) as <see cref="ReadImage"/> reads the file: the same OpenCV decoder,
+    /// flags and conversion, so both give the same pixels; <see cref="InputException"/> naming <paramref name="origin"/>.
+    /// </summary>
+    public static Mat DecodeImage(byte[] bytes, string origin)
+    {
+        Mat mat;
+        try { mat = Cv2.ImDecode(bytes, ImreadModes.Color); }
+        catch (OpenCVException e) { throw new InputException(origin, "not a decodable image: " + e.Message); }
+        if (mat.Empty()) { mat.Dispose(); throw new InputException(origin, "not a decodable image"); }
+        return ToBgr(mat, origin);
+    }
+
     static Mat ToBgr(Mat mat, string origin)
     {
         if (mat.Type() == MatType.CV_8UC3) return mat;

@@ -1,7 +1,5 @@
 using Mlda.Core.IO;
 using Mlda.Core.Imaging;
-using Mlda.Core.Visualization;
-using OpenCvSharp;
 
 namespace Mlda.Core.Prediction;
 
@@ -18,47 +16,21 @@ public sealed class PredictionWriter(string outDir, PredictionOutputs outputs, C
         Directory.CreateDirectory(outDir);
         var name = frame.Name;
         var written = new List<string>();
-        if (outputs.HasFlag(PredictionOutputs.Figure))
+        void Put(string fileName, byte[] bytes)
         {
-            using var figure = DepthFigure.Compose(frame.Bgr, p.Disparity);
-            written.Add(WriteImage(name + "_depth_predict.jpg", figure));
+            var path = Path.Combine(outDir, fileName);
+            AtomicFile.WriteAllBytes(path, bytes);
+            written.Add(path);
         }
-        if (outputs.HasFlag(PredictionOutputs.Magma))
-        {
-            using var colour = DisparityColormap.Apply(p.Disparity);
-            written.Add(WriteImage(name + "_disp.jpeg", colour));
-        }
+        if (outputs.HasFlag(PredictionOutputs.Figure)) Put(name + "_depth_predict.jpg", PredictionEncoder.Figure(frame.Bgr, p));
+        if (outputs.HasFlag(PredictionOutputs.Magma)) Put(name + "_disp.jpeg", PredictionEncoder.Magma(p));
         if (outputs.HasFlag(PredictionOutputs.Npy))
         {
-            var disp = Path.Combine(outDir, name + "_disp.npy");
-            Npy.Write(disp, p.ScaledDisparity);
-            written.Add(disp);
-            var depth = Path.Combine(outDir, name + "_depth.npy");
-            Npy.Write(depth, p.Depth);
-            written.Add(depth);
+            Put(name + "_disp.npy", PredictionEncoder.DisparityNpy(p));
+            Put(name + "_depth.npy", PredictionEncoder.DepthNpy(p));
         }
-        if (outputs.HasFlag(PredictionOutputs.Png16))
-        {
-            var png = Path.Combine(outDir, name + "_depth.png");
-            DepthPng.Write(png, p.Depth);
-            written.Add(png);
-        }
-        if (outputs.HasFlag(PredictionOutputs.Ply))
-        {
-            var k = intrinsics ?? CameraIntrinsics.KittiNormalised(frame.Bgr.Cols, frame.Bgr.Rows);
-            // Far points are mostly sky and the saturated end of the sigmoid: keep what a depth sensor would see.
-            double maxDepth = p.Scaling.IsMetric ? 80 : p.Scaling.MaxDepth;
-            var ply = Path.Combine(outDir, name + ".ply");
-            PointCloud.WritePly(ply, PointCloud.FromDepth(p.Depth, frame.Bgr, k, maxDepth, plyStride));
-            written.Add(ply);
-        }
+        if (outputs.HasFlag(PredictionOutputs.Png16)) Put(name + "_depth.png", PredictionEncoder.Png16(p));
+        if (outputs.HasFlag(PredictionOutputs.Ply)) Put(name + ".ply", PredictionEncoder.Ply(frame.Bgr, p, intrinsics, plyStride));
         return written;
-    }
-
-    string WriteImage(string fileName, Mat image)
-    {
-        var path = Path.Combine(outDir, fileName);
-        ImageFile.SaveMat(path, image);
-        return path;
     }
 }

@@ -11,7 +11,10 @@ public static class DepthPng
 {
     public const double Scale = 256.0;
 
-    public static void Write(string path, FloatMap depth)
+    public static void Write(string path, FloatMap depth) => AtomicFile.WriteAllBytes(path, Encode(depth));
+
+    /// <summary>The PNG file's bytes.</summary>
+    public static byte[] Encode(FloatMap depth)
     {
         var values = new ushort[depth.Values.Length];
         for (int i = 0; i < values.Length; i++)
@@ -20,7 +23,8 @@ public static class DepthPng
             values[i] = float.IsFinite(d) && d > 0 ? (ushort)Math.Clamp(Math.Round(d * Scale), 1, ushort.MaxValue) : (ushort)0;
         }
         using var mat = MatBuffers.FromUInt16(values, depth.Height, depth.Width);
-        ImageFile.SaveMat(path, mat);
+        if (!Cv2.ImEncode(".png", mat, out var bytes)) throw new IOException("OpenCV could not encode the 16-bit PNG");
+        return bytes;
     }
 
     /// <summary>Reads a KITTI-convention 16-bit PNG back to depth in metres (0 = no depth).</summary>

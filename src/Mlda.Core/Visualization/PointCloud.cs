@@ -34,7 +34,9 @@ public static class PointCloud
         return points;
     }
 
-    public static void WritePly(string path, IReadOnlyList<ColouredPoint> points) => AtomicFile.WriteStream(path, s =>
+    public static void WritePly(string path, IReadOnlyList<ColouredPoint> points) => AtomicFile.WriteStream(path, s => WritePly(s, points));
+
+    public static void WritePly(Stream s, IReadOnlyList<ColouredPoint> points)
     {
         var header = "ply\nformat binary_little_endian 1.0\ncomment MLDA-Net depth prediction\n" +
                      $"element vertex {points.Count}\nproperty float x\nproperty float y\nproperty float z\n" +
@@ -46,7 +48,7 @@ public static class PointCloud
             w.Write(p.X); w.Write(p.Y); w.Write(p.Z);
             w.Write(p.R); w.Write(p.G); w.Write(p.B);
         }
-    });
+    }
 
     /// <summary>Reads a PLY written by <see cref="WritePly"/> (binary little endian, xyz float + rgb uchar).</summary>
     public static List<ColouredPoint> ReadPly(string path)

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Mlda.Core;
 using Mlda.Core.Prediction;
@@ -45,17 +44,8 @@ public class OnnxDepthModelTests : IClassFixture<OnnxDepthModelTests.SmallExport
     [Fact]
     public void Runtime_does_not_depend_on_TorchSharp_even_transitively()
     {
-        var seen = new HashSet<string>();
-        var queue = new Queue<Assembly>([typeof(OnnxDepthModel).Assembly]);
-        while (queue.Count > 0)
-        {
-            foreach (var name in queue.Dequeue().GetReferencedAssemblies())
-            {
-                Assert.DoesNotContain("TorchSharp", name.Name!, StringComparison.OrdinalIgnoreCase);
-                if (!seen.Add(name.Name!) || !name.Name!.StartsWith("Mlda", StringComparison.Ordinal)) continue;
-                queue.Enqueue(Assembly.Load(name));
-            }
-        }
+        var seen = AssemblyReferences.Transitive(typeof(OnnxDepthModel).Assembly);
+        Assert.DoesNotContain(seen, n => n.Contains("TorchSharp", StringComparison.OrdinalIgnoreCase));
         Assert.Contains("Mlda.Core", seen);
         Assert.Contains("Microsoft.ML.OnnxRuntime", seen);
     }

@@ -1,0 +1,44 @@
+using Mlda.Core.Prediction;
+using Mlda.Runtime;
+using OpenCvSharp;
+
+namespace Mlda.Server;
+
+/// <summary>
+/// The loaded model behind the endpoints: the same <see cref="DepthPredictor"/> over the same
+/// <see cref="IDisparityModel"/> and <see cref="DepthScaling"/> that <c>mlda infer</c> builds for an export, so an
+/// answer equals the file <c>mlda infer</c> writes. Requests run at batch 1: the guided filter normalises over the
+/// batch, so batching requests together would change their results.
+/// </summary>
+public sealed class DepthService(IDisparityModel model, DepthScaling scaling, string manifestJson, string trainingMode) : IDisposable
+{
+    readonly DepthPredictor _predictor = new(model, scaling);
+
+    public IDisparityModel Model => model;
+    public DepthScaling Scaling => scaling;
+
+    /// <summary>The export's <c>model.json</c>, as written by <c>mlda export</c>.</summary>
+    public string ManifestJson => manifestJson;
+
+    public string TrainingMode => trainingMode;
+
+    /// <summary>Loads an exported folder as <c>mlda infer --model</c> does (bad folders are <see cref="Core.InputException"/>).</summary>
+    public static DepthService Load(string exportDir, int threads = 0)
+    {
+        var onnx = OnnxDepthModel.Load(exportDir, new RuntimeOptions(IntraOpThreads: threads));
+        try
+        {
+            var json = File.ReadAllText(Path.Combine(exportDir, ModelManifest.FileName));
+            return new DepthService(onnx, onnx.Manifest.Scaling(), json, onnx.Manifest.TrainingMode);
+        }
+        catch
+        {
+            onnx.Dispose();
+            throw;
+        }
+    }
+
+    public DepthPrediction Predict(Mat bgr) => _predictor.Predict(bgr);
+
+    public void Dispose() => model.Dispose();
+}
