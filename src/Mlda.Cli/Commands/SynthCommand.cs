@@ -20,11 +20,12 @@ public static class SynthCommand
         var height = new Option<int>("--height") { Description = "image height", DefaultValueFactory = _ => defaults.Height };
         var date = new Option<string>("--date") { Description = "date folder name (yyyy_MM_dd)", DefaultValueFactory = _ => defaults.Date };
         var threads = new Option<int?>("--threads") { Description = "worker threads (default: all cores)" };
-        foreach (var o in new Option[] { outDir, drives, frames, seed, width, height, date, threads }) command.Options.Add(o);
+        var focal = new Option<double?>("--focal") { Description = "focal length in pixels (default KITTI's, 721.5377 x width/1242): another camera" };
+        foreach (var o in new Option[] { outDir, drives, frames, seed, width, height, date, threads, focal }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var options = new SyntheticDatasetOptions(pr.GetValue(drives), pr.GetValue(frames), pr.GetValue(seed),
-                pr.GetValue(width), pr.GetValue(height), pr.GetValue(date)!, pr.GetValue(threads));
+                pr.GetValue(width), pr.GetValue(height), pr.GetValue(date)!, pr.GetValue(threads), pr.GetValue(focal));
             var root = pr.GetValue(outDir)!;
             var summary = SyntheticDataset.Generate(root, options, new ConsoleProgress(), ct);
             Console.WriteLine($"{root}: {summary.FramesRendered} frames rendered, {summary.FramesSkipped} already there");
