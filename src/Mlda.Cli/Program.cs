@@ -8,6 +8,8 @@ foreach (var command in new[]
     SynthCommand.Create(),
     HintsCommand.Create(),
     ExportGtCommand.Create(),
+    FramesCommand.Create(),
+    ScenesCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     PredictCommand.Create(),

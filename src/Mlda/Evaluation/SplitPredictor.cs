@@ -71,21 +71,27 @@ public sealed class SplitPredictor : IDisposable
     /// </summary>
     public (IReadOnlyList<FloatMap> Disparities, IReadOnlyList<FloatMap>? Mirrored) PredictSplit(
         string dataRoot, IReadOnlyList<SplitEntry> entries, bool postProcess, int batchSize = 8,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default) =>
+        PredictFiles(entries.Select(e => KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex)).ToList(), postProcess, batchSize, progress, ct);
+
+    /// <summary>The disparities of image files, in order (and, with <paramref name="postProcess"/>, those of the mirrored images).</summary>
+    public (IReadOnlyList<FloatMap> Disparities, IReadOnlyList<FloatMap>? Mirrored) PredictFiles(
+        IReadOnlyList<string> files, bool postProcess, int batchSize = 8,
         IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
     {
-        var disps = new List<FloatMap>(entries.Count);
-        var mirrored = postProcess ? new List<FloatMap>(entries.Count) : null;
-        for (int start = 0; start < entries.Count; start += batchSize)
+        var disps = new List<FloatMap>(files.Count);
+        var mirrored = postProcess ? new List<FloatMap>(files.Count) : null;
+        for (int start = 0; start < files.Count; start += batchSize)
         {
             ct.ThrowIfCancellationRequested();
-            var images = entries.Skip(start).Take(batchSize).AsParallel().AsOrdered().Select(e =>
+            var images = files.Skip(start).Take(batchSize).AsParallel().AsOrdered().Select(f =>
             {
-                var raw = ImageFile.LoadRgb(KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex));
+                var raw = ImageFile.LoadRgb(f);
                 return raw.Width == Options.Width && raw.Height == Options.Height ? raw : PilResize.Lanczos(raw, Options.Width, Options.Height);
             }).ToList();
             disps.AddRange(Predict(images));
             mirrored?.AddRange(Predict(images.Select(i => i.FlipHorizontal()).ToList()));
-            progress?.Report(new ProgressUpdate("predicting", Math.Min(entries.Count, start + batchSize), entries.Count));
+            progress?.Report(new ProgressUpdate("predicting", Math.Min(files.Count, start + batchSize), files.Count));
         }
         return (disps, mirrored);
     }
