@@ -17,8 +17,7 @@ public static class DemoCommand
         var fresh = new Option<bool>("--fresh") { Description = "delete the output folder first and run every step again" };
         var config = new Option<string?>("--config") { Description = $"training configuration (default: configs/{DefaultConfig}, the measured CPU configuration)" };
         var sample = new Option<string?>("--kitti-sample") { Description = "real KITTI raw sample to predict on (default: ../shared/data/kitti_raw_sample when present)" };
-        var minutes = new Option<double>("--train-minutes") { Description = "training time budget in minutes (0: the configuration's own limit)", DefaultValueFactory = _ => new DemoOptions().TrainMinutes };
-        foreach (var o in new Option[] { outDir, fresh, config, sample, minutes }) command.Options.Add(o);
+        foreach (var o in new Option[] { outDir, fresh, config, sample }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var options = new DemoOptions
@@ -27,7 +26,6 @@ public static class DemoCommand
                 Fresh = pr.GetValue(fresh),
                 ConfigPath = pr.GetValue(config) ?? Path.Combine(AppContext.BaseDirectory, "configs", DefaultConfig),
                 RealSample = pr.GetValue(sample) ?? FindKittiSample(),
-                TrainMinutes = pr.GetValue(minutes),
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = new DemoPipeline(options, new ConsoleProgress(), line => Console.Error.WriteLine(line)).Run(ct);

@@ -101,9 +101,8 @@ public static class TrainCommand
             if (pr.GetValue(benchmark) is { } n)
             {
                 if (o.Threads > 0) TorchSharp.torch.set_num_threads(o.Threads);
-                KittiRawDataset? set = null;
-                if (o.DataPath != "" && o.SplitDir != "")
-                    set = new KittiRawDataset(o.DataPath, Mlda.Core.Kitti.SplitFile.Read(Path.Combine(o.SplitDir, "train_files.txt")), o.ToDatasetOptions(false), isTrain: true);
+                ITrainingDataset? set = null;
+                if (o.DataPath != "" && o.SplitDir != "") set = TrainingData.Open(o, withValidation: false).Train;
                 Console.WriteLine(TrainingBenchmark.Run(o.Width, o.Height, o.BatchSize, n, o.Mode, o.PoseEncoder, o.UsesHints || set is null, set, workers: o.Workers));
                 return 0;
             }

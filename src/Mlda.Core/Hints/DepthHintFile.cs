@@ -1,6 +1,5 @@
 using Mlda.Core.Imaging;
 using Mlda.Core.IO;
-using OpenCvSharp;
 
 namespace Mlda.Core.Hints;
 
@@ -32,19 +31,7 @@ public static class DepthHintFile
     public static FloatMap ReadForTraining(string path, int width, int height, bool flip)
     {
         var hint = Read(path);
-        using var mat = new Mat(hint.Height, hint.Width, MatType.CV_32FC1);
-        mat.SetArray(hint.Values);
-        if (flip) Cv2.Flip(mat, mat, FlipMode.Y);
-        if (hint.Width == width && hint.Height == height)
-        {
-            var same = new FloatMap(height, width);
-            mat.GetArray(out float[] values);
-            values.CopyTo(same.Values, 0);
-            return same;
-        }
-        using var resized = new Mat();
-        Cv2.Resize(mat, resized, new Size(width, height), 0, 0, InterpolationFlags.Nearest);
-        resized.GetArray(out float[] result);
-        return new FloatMap(height, width, result);
+        if (flip) hint = Evaluation.DisparityPostProcess.FlipHorizontal(hint);
+        return NearestResize.OpenCv(hint, height, width);
     }
 }

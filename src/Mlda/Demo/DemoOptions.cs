@@ -2,7 +2,9 @@ namespace Mlda.Demo;
 
 /// <summary>
 /// What <c>mlda demo</c> runs. The defaults are the CPU configuration measured to finish within 15 minutes on a
-/// 2-core machine (see the README): a small synthetic set, its hints, a short training run at low resolution.
+/// 2-core machine (see the README): a small synthetic set, its hints, a short training run at low resolution. The
+/// training is a fixed number of steps (the configuration's epochs), never a time budget, so that the same command
+/// gives the same result on a fast, slow or busy machine.
 /// </summary>
 public sealed record DemoOptions
 {
@@ -17,12 +19,6 @@ public sealed record DemoOptions
 
     /// <summary>The real KITTI sample to predict on, when present (not needed for the demo).</summary>
     public string? RealSample { get; init; }
-
-    /// <summary>
-    /// Training time budget in minutes, overriding the configuration's <c>timeLimitMinutes</c>; 0 (the default) keeps
-    /// the configuration's own, whose epochs fit the demo's 15 minutes on 2 cores with rendering and hints included.
-    /// </summary>
-    public double TrainMinutes { get; init; }
 
     public int Drives { get; init; } = 3;
     public int Frames { get; init; } = 40;

@@ -81,7 +81,8 @@ public sealed class DemoPipeline(DemoOptions options, IProgress<ProgressUpdate>?
             {
                 DataPath = Data, SplitDir = Splits, LogDir = Runs, ModelName = RunName, HintPath = Hints,
             };
-            if (options.TrainMinutes > 0) train = train with { TimeLimitMinutes = options.TrainMinutes };
+            // A fixed number of steps: a time limit would make the result depend on the machine's speed and load.
+            train = train with { TimeLimitMinutes = 0 };
             bool resume = Directory.Exists(Path.Combine(train.ModelsDir, Trainer.LastDir));
             using var trainer = new Trainer(train, resume, progress, _say);
             var result = trainer.Run(ct);

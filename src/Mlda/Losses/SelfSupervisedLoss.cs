@@ -24,8 +24,6 @@ public sealed class SelfSupervisedLoss : nn.Module<LossInputs, LossTerms>
         RegisterComponents();
     }
 
-    public Tensor Photometric(Tensor prediction, Tensor target) => reprojection.forward(prediction, target);
-
     public override LossTerms forward(LossInputs x)
     {
         int numScales = x.Warped.Count;

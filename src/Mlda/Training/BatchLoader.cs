@@ -11,14 +11,14 @@ namespace Mlda.Training;
 /// </summary>
 public sealed class BatchLoader
 {
-    readonly KittiRawDataset _dataset;
+    readonly ITrainingDataset _dataset;
     readonly int _batchSize, _workers, _prefetch;
     readonly bool _shuffle, _dropLast;
     readonly long _seed;
 
     public double WaitSeconds { get; private set; }
 
-    public BatchLoader(KittiRawDataset dataset, int batchSize, bool shuffle, bool dropLast, long seed, int workers = 2, int prefetch = 4)
+    public BatchLoader(ITrainingDataset dataset, int batchSize, bool shuffle, bool dropLast, long seed, int workers = 2, int prefetch = 4)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize));
         _dataset = dataset;

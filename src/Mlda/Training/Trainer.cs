@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Mlda.Checkpoints;
 using Mlda.Core;
 using Mlda.Core.IO;
-using Mlda.Core.Kitti;
 using Mlda.Interop;
 using Mlda.Losses;
 using Mlda.Networks;
@@ -24,29 +23,39 @@ public sealed class Trainer : IDisposable
     public const string LastDir = "last";
     public const string BestDir = "best_weights";
     public const string OptionsFile = "train_options.json";
-    const string OptimizerFile = "optimizer.bin";
-    const string RandomStateFile = "torch_rng_state.bin";
 
     readonly TrainOptions _o;
     readonly IProgress<ProgressUpdate>? _progress;
     readonly Action<string> _say;
     readonly Device _device;
-    readonly KittiRawDataset _train;
-    readonly KittiRawDataset? _val;
+    readonly ITrainingDataset _train;
+    readonly ITrainingDataset? _val;
     readonly MldaNetworks _nets;
     readonly Adam _optimizer;
     readonly TrainingForward _forward;
     readonly MetricsLog _log;
     TrainingState _state;
+    int _nonFiniteRun;
 
     public TrainOptions Options => _o;
     public MldaNetworks Networks => _nets;
-    public KittiRawDataset TrainSet => _train;
-    public KittiRawDataset? ValSet => _val;
+    public ITrainingDataset TrainSet => _train;
+    public ITrainingDataset? ValSet => _val;
 
+    /// <summary>A run on the datasets <see cref="TrainingData.Open"/> finds for <paramref name="options"/>.</summary>
     /// <param name="resume">continue from <c>&lt;log-dir&gt;/&lt;name&gt;/models/last</c></param>
     /// <param name="say">one-line messages for the user (console)</param>
     public Trainer(TrainOptions options, bool resume, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
+        : this(options, Open(options), resume, progress, say) { }
+
+    static TrainingData Open(TrainOptions options)
+    {
+        options.Validate();
+        return TrainingData.Open(options);
+    }
+
+    /// <summary>A run on <paramref name="data"/>.</summary>
+    public Trainer(TrainOptions options, TrainingData data, bool resume, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
     {
         options.Validate();
         _o = options;
@@ -55,21 +64,14 @@ public sealed class Trainer : IDisposable
         if (options.Threads > 0) set_num_threads(options.Threads);
         _device = torch.device(options.Device);
 
-        var trainFile = Path.Combine(options.SplitDir, "train_files.txt");
-        if (!File.Exists(trainFile)) throw new InputException(trainFile, "training split not found (the split folder needs train_files.txt)");
-        _train = new KittiRawDataset(options.DataPath, SplitFile.Read(trainFile), options.ToDatasetOptions(groundTruth: false), isTrain: true);
+        _train = data.Train;
+        _val = data.Validation;
+        foreach (var warning in SkippedItems.Warnings(_train.Skipped).Concat(SkippedItems.Warnings(_val?.Skipped ?? []))) _say(warning);
         if (_train.Count < options.BatchSize)
-            throw new InputException(trainFile, $"{_train.Count} usable items ({_train.SkippedAtBorders} skipped at sequence borders), fewer than one batch of {options.BatchSize}");
-        var valFile = Path.Combine(options.SplitDir, "val_files.txt");
-        if (File.Exists(valFile))
-        {
-            var entries = SplitFile.Read(valFile);
-            if (options.MaxValidationItems > 0) entries = entries.Take(options.MaxValidationItems).ToList();
-            var val = new KittiRawDataset(options.DataPath, entries, options.ToDatasetOptions(groundTruth: true), isTrain: false);
-            _val = val.Count > 0 ? val : null;
-        }
+            throw new InputException(data.TrainSource, $"{_train.Count} usable items{Skips(_train)}, fewer than one batch of {options.BatchSize}");
 
         var last = Path.Combine(options.ModelsDir, LastDir);
+        LastCheckpoint.Clean(last);
         if (resume)
         {
             _nets = Checkpoint.Load(last, _device, depthOnly: !options.UsesTemporal);
@@ -87,8 +89,8 @@ public sealed class Trainer : IDisposable
         _optimizer = optim.Adam(_nets.TrainableParameters(), options.LearningRate);
         if (resume)
         {
-            _optimizer.load_state_dict(Path.Combine(last, OptimizerFile));
-            var rng = Path.Combine(last, RandomStateFile);
+            _optimizer.load_state_dict(Path.Combine(last, LastCheckpoint.OptimizerFile));
+            var rng = Path.Combine(last, LastCheckpoint.RandomStateFile);
             if (File.Exists(rng)) set_rng_state(tensor(File.ReadAllBytes(rng)));
         }
         _forward = new TrainingForward(_nets, _train.SourceFrames, new LossOptions(options.Smoothness, options.IdentityNoise), options.NumScales);
@@ -104,13 +106,12 @@ public sealed class Trainer : IDisposable
     {
         var loader = new BatchLoader(_train, _o.BatchSize, shuffle: true, dropLast: true, _o.Seed, _o.Workers, _o.Prefetch);
         int stepsPerEpoch = StepsPerEpoch(loader);
-        _say($"training on {_train.Count} items ({_train.SkippedAtBorders} skipped at sequence borders), " +
+        _say($"training on {_train.Count} items{Skips(_train)}, " +
              $"validating on {_val?.Count ?? 0}; mode {_o.Mode}{(_o.UsesHints ? " + hints" : "")}, {_o.Width}x{_o.Height}, " +
              $"{stepsPerEpoch} steps per epoch, {_o.Epochs} epochs" +
              (_state.GlobalStep > 0 ? $"; resuming at epoch {_state.Epoch + 1}, step {_state.GlobalStep}" : ""));
         var photometricHistory = new List<double>();
         ValidationResult? lastVal = null;
-        int nonFiniteRun = 0;
         var clock = Stopwatch.StartNew();
         double trainSecondsAtStart = _state.TrainSeconds;
 
@@ -135,50 +136,17 @@ public sealed class Trainer : IDisposable
                     break;
                 }
                 using (new NoGcRegion()) // TorchSharp temporaries must outlive their native calls (see NoGcRegion)
-                using (var scope = NewDisposeScope())
+                using (NewDisposeScope())
                 {
                     lr = _o.LearningRateAt(epoch, _state.GlobalStep) * _state.LearningRateFactor;  // moves only in the warm-up
-                    SetLearningRate(lr);
-                    var batch = cpuBatch.To(_device);
-                    var output = _forward.Run(batch);
-                    var loss = output.Terms.Total;
-                    double lossValue = loss.item<float>();
-                    if (!double.IsFinite(lossValue))
+                    if (Step(cpuBatch, lr) is { } step)
                     {
-                        _optimizer.zero_grad();
-                        nonFiniteRun++;
-                        _state = _state with { NonFiniteSkipped = _state.NonFiniteSkipped + 1 };
-                        _log.Message("warning", _state.GlobalStep, $"non-finite loss at step {_state.GlobalStep}: step skipped");
-                        if (nonFiniteRun >= _o.NonFiniteLimit)
-                        {
-                            RecoverFromDivergence(nonFiniteRun);  // the lowered rate applies from the next step
-                            nonFiniteRun = 0;
-                        }
-                    }
-                    else
-                    {
-                        nonFiniteRun = 0;
-                        _optimizer.zero_grad();
-                        loss.backward();
-                        _optimizer.step();
-                        double photometric = output.Terms.Photometric.item<float>();
-                        photometricHistory.Add(photometric);
+                        photometricHistory.Add(step.Photometric);
                         samplesThisEpoch += cpuBatch.Size;
                         double rate = samplesThisEpoch / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
-                        if (_state.GlobalStep % Math.Max(1, _o.LogFrequency) == 0)
-                        {
-                            var values = new Dictionary<string, double>
-                            {
-                                ["loss"] = lossValue, ["photometric"] = photometric, ["lr"] = lr, ["samples_per_s"] = rate,
-                                ["data_wait_s"] = loader.WaitSeconds,
-                            };
-                            for (int s = 0; s < output.Terms.Reprojection.Count; s++) values[$"reprojection/{s}"] = output.Terms.Reprojection[s].item<float>();
-                            for (int s = 0; s < output.Terms.HintProxy.Count; s++) values[$"hint/{s}"] = output.Terms.HintProxy[s].item<float>();
-                            _log.Write("train", _state.GlobalStep, values, epoch);
-                            _log.Image("train", "disp_0", output.Disparities[0][0], _state.GlobalStep);
-                        }
+                        if (_state.GlobalStep % Math.Max(1, _o.LogFrequency) == 0) Log(step, epoch, lr, rate, loader.WaitSeconds);
                         _progress?.Report(new ProgressUpdate($"epoch {epoch + 1}/{_o.Epochs}", batchIndex + 1, stepsPerEpoch,
-                            $"step {_state.GlobalStep + 1} | loss {lossValue:F4} | lr {lr:G3} | {rate:F2} samples/s"));
+                            $"step {_state.GlobalStep + 1} | loss {step.Loss:F4} | lr {lr:G3} | {rate:F2} samples/s"));
                     }
                 }
                 batchIndex++;
@@ -195,7 +163,7 @@ public sealed class Trainer : IDisposable
             {
                 SaveLast();
                 _say($"interrupted: saved the run at epoch {_state.Epoch + 1}, step {_state.GlobalStep} to {Path.Combine(_o.ModelsDir, LastDir)}; continue with --resume");
-                return new TrainingResult(_state, true, lastVal, _train.Count, _train.SkippedAtBorders, photometricHistory);
+                return new TrainingResult(_state, true, lastVal, _train.Count, _train.Skipped, photometricHistory);
             }
 
             if (timeUp && batchIndex == 0)
@@ -219,8 +187,67 @@ public sealed class Trainer : IDisposable
         SaveLast();
         _say($"done: {_state.GlobalStep} steps in {ConsoleTime(_state.TrainSeconds)}; best {_state.BestMetricName} {_state.BestMetric:F4} (epoch {_state.BestEpoch + 1})" +
              (_state.NonFiniteSkipped > 0 ? $"; {_state.NonFiniteSkipped} non-finite steps skipped" : ""));
-        return new TrainingResult(_state, false, lastVal, _train.Count, _train.SkippedAtBorders, photometricHistory);
+        return new TrainingResult(_state, false, lastVal, _train.Count, _train.Skipped, photometricHistory);
     }
+
+    /// <summary>What one optimisation step leaves for logging: the forward pass's output and its loss values.</summary>
+    sealed record StepOutput(TrainingForward.Output Output, double Loss, double Photometric);
+
+    /// <summary>
+    /// One optimisation step (<c>trainer.py run_epoch</c>, <c>process_batch</c>): forward pass and loss, zero_grad,
+    /// backward, optimiser step. A non-finite loss skips the step (null); a run of them is the divergence guard's.
+    /// </summary>
+    StepOutput? Step(TrainingBatch cpuBatch, double lr)
+    {
+        SetLearningRate(lr);
+        var output = _forward.Run(cpuBatch.To(_device));
+        var loss = output.Terms.Total;
+        double lossValue = loss.item<float>();
+        _optimizer.zero_grad();
+        if (!GuardDivergence(lossValue)) return null;
+        loss.backward();
+        _optimizer.step();
+        return new StepOutput(output, lossValue, output.Terms.Photometric.item<float>());
+    }
+
+    /// <summary>
+    /// False for a non-finite loss, whose step is skipped; <see cref="TrainOptions.NonFiniteLimit"/> of them in a row
+    /// restore the best weights and lower the rate tenfold (from the next step on).
+    /// </summary>
+    bool GuardDivergence(double loss)
+    {
+        if (double.IsFinite(loss))
+        {
+            _nonFiniteRun = 0;
+            return true;
+        }
+        _nonFiniteRun++;
+        _state = _state with { NonFiniteSkipped = _state.NonFiniteSkipped + 1 };
+        _log.Message("warning", _state.GlobalStep, $"non-finite loss at step {_state.GlobalStep}: step skipped");
+        if (_nonFiniteRun >= _o.NonFiniteLimit)
+        {
+            RecoverFromDivergence(_nonFiniteRun);
+            _nonFiniteRun = 0;
+        }
+        return false;
+    }
+
+    /// <summary><c>trainer.py log</c>: the step's losses, rate and speed to metrics.jsonl and TensorBoard, and its disparity.</summary>
+    void Log(StepOutput step, int epoch, double lr, double samplesPerSecond, double dataWaitSeconds)
+    {
+        var terms = step.Output.Terms;
+        var values = new Dictionary<string, double>
+        {
+            ["loss"] = step.Loss, ["photometric"] = step.Photometric, ["lr"] = lr, ["samples_per_s"] = samplesPerSecond,
+            ["data_wait_s"] = dataWaitSeconds,
+        };
+        for (int s = 0; s < terms.Reprojection.Count; s++) values[$"reprojection/{s}"] = terms.Reprojection[s].item<float>();
+        for (int s = 0; s < terms.HintProxy.Count; s++) values[$"hint/{s}"] = terms.HintProxy[s].item<float>();
+        _log.Write("train", _state.GlobalStep, values, epoch);
+        _log.Image("train", "disp_0", step.Output.Disparities[0][0], _state.GlobalStep);
+    }
+
+    static string Skips(ITrainingDataset set) => set.Skipped.Count > 0 ? $" ({SkippedItems.Summary(set.Skipped)})" : "";
 
     static string ConsoleTime(double s) => TimeSpan.FromSeconds(s).ToString(@"h\:mm\:ss");
 
@@ -278,15 +305,6 @@ public sealed class Trainer : IDisposable
                 value.copy_(source[name][key]);
     }
 
-    /// <summary>A validation pass with the current weights (null without a val split); training mode is restored.</summary>
-    public ValidationResult? Validate()
-    {
-        if (_val is null) return null;
-        var result = Validation.Run(_val, _nets, _forward, _o.BatchSize, _device, _o.Workers);
-        _nets.Train();
-        return result;
-    }
-
     ValidationResult? ValidateAndKeepBest(int epoch)
     {
         if (_val is null) return null;
@@ -312,27 +330,8 @@ public sealed class Trainer : IDisposable
         return result;
     }
 
-    /// <summary>Writes models/last atomically: weights, optimiser state, random state and training state together.</summary>
-    void SaveLast()
-    {
-        var final = Path.GetFullPath(Path.Combine(_o.ModelsDir, LastDir));
-        var tmp = Path.Combine(_o.ModelsDir, $".{LastDir}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Checkpoint.Save(tmp, _nets);
-            _optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
-            using (var rng = get_rng_state()) File.WriteAllBytes(Path.Combine(tmp, RandomStateFile), rng.bytes.ToArray());
-            File.WriteAllText(Path.Combine(tmp, TrainingState.FileName), _state.ToJson());
-            var old = tmp + ".old";
-            if (Directory.Exists(final)) Directory.Move(final, old);
-            Directory.Move(tmp, final);
-            if (Directory.Exists(old)) Directory.Delete(old, true);
-        }
-        finally
-        {
-            if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
-        }
-    }
+    /// <summary>Replaces models/last: weights, optimiser state, random state and training state together.</summary>
+    void SaveLast() => LastCheckpoint.Save(Path.Combine(_o.ModelsDir, LastDir), _nets, _optimizer, _state);
 
     public void Dispose()
     {

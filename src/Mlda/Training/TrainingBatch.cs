@@ -21,6 +21,7 @@ public sealed class TrainingBatch : IDisposable
     public required Tensor StereoT { get; init; }                   // [B,4,4]
     public Tensor? Hint { get; init; }                              // [B,1,H,W]
     public required IReadOnlyList<FloatMap?> GroundTruth { get; init; }
+    public required IReadOnlyList<FloatMap?> ValidationGroundTruth { get; init; }
     public required int[] Indices { get; init; }
     public int Size => Indices.Length;
 
@@ -36,7 +37,12 @@ public sealed class TrainingBatch : IDisposable
             for (int i = 0; i < b; i++) pick(samples[i]).CopyTo(data, (long)i * channels * h * w);
             return tensor(data, [b, channels, h, w]);
         }
-        Tensor Repeat(float[] m) => tensor(m, [1, 4, 4]).repeat(b, 1, 1);
+        Tensor Matrices(Func<TrainingSample, float[]> pick)
+        {
+            var data = new float[b * 16];
+            for (int i = 0; i < b; i++) pick(samples[i]).CopyTo(data, i * 16);
+            return tensor(data, [b, 4, 4]);
+        }
         var stereo = new float[b * 16];
         for (int i = 0; i < b; i++)
         {
@@ -52,11 +58,12 @@ public sealed class TrainingBatch : IDisposable
             TargetScales = Enumerable.Range(0, numScales).Select(k => Stack(s => s.TargetScales[k], 3, height >> (k + 1), width >> (k + 1))).ToArray(),
             Sources = Enumerable.Range(0, numSources).Select(k => Stack(s => s.Sources[k], 3, height, width)).ToArray(),
             SourcesAugmented = Enumerable.Range(0, numSources).Select(k => Stack(s => s.SourcesAugmented[k], 3, height, width)).ToArray(),
-            K = Repeat(CameraIntrinsics.KittiMatrix4(width, height)),
-            InvK = Repeat(CameraIntrinsics.KittiInverseMatrix4(width, height)),
+            K = Matrices(s => s.K),
+            InvK = Matrices(s => NormalisedIntrinsics.Inverse4(s.K)),
             StereoT = tensor(stereo, [b, 4, 4]),
             Hint = samples[0].Hint is null ? null : Stack(s => s.Hint!, 1, height, width),
             GroundTruth = samples.Select(s => s.GroundTruth).ToArray(),
+            ValidationGroundTruth = samples.Select(s => s.ValidationGroundTruth).ToArray(),
             Indices = samples.Select(s => s.Index).ToArray(),
         };
     }
@@ -77,6 +84,7 @@ public sealed class TrainingBatch : IDisposable
             StereoT = StereoT.to(device),
             Hint = Hint?.to(device),
             GroundTruth = GroundTruth,
+            ValidationGroundTruth = ValidationGroundTruth,
             Indices = Indices,
             PrepareSeconds = PrepareSeconds,
         };

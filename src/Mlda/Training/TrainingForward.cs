@@ -8,10 +8,7 @@ namespace Mlda.Training;
 
 /// <summary>
 /// One batch through the networks and the loss (reference <c>trainer.py</c> <c>process_batch</c>,
-/// <c>predict_poses</c>, <c>generate_images_pred</c>; spec §1.2): depth from the augmented target; a pose for each
-/// temporal source from the augmented pair in temporal order ([−1, 0] inverted, [0, +1] forward), the fixed stereo
-/// transform for 's'; every scale's disparity upsampled to full size, converted to depth and used to warp the
-/// un-augmented sources; the stereo view warped once more with the depth hint.
+/// <c>predict_poses</c>, <c>generate_images_pred</c>, <c>compute_losses</c>).
 /// </summary>
 public sealed class TrainingForward : IDisposable
 {
@@ -35,28 +32,35 @@ public sealed class TrainingForward : IDisposable
     /// <summary>The result of one forward pass: the loss terms and the sigmoid disparities by scale.</summary>
     public sealed record Output(LossTerms Terms, Tensor[] Disparities);
 
-    public Output Run(TrainingBatch b) => RunTimed(b, timed: false).Output;
-
-    /// <summary>The forward pass with the seconds spent in each part (for the benchmark).</summary>
-    public sealed record TimedOutput(Output Output, double Encoder, double Depth, double Pose, double WarpAndLoss);
-
-    public TimedOutput RunTimed(TrainingBatch b, bool timed = true)
+    /// <summary>
+    /// <c>process_batch</c>: the depth network on the augmented target, the poses, then the warped sources and the
+    /// loss. The stages are public so that a benchmark can time each from outside.
+    /// </summary>
+    public Output Run(TrainingBatch b)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        double Lap() { double t = clock.Elapsed.TotalSeconds; clock.Restart(); return t; }
-        var features = _nets.Encoder.forward(b.TargetAugmented);
-        double tEncoder = Lap();
-        var disps = _nets.Depth.forward(features);
-        double tDepth = Lap();
+        var disps = PredictDisparities(Encode(b));
+        return Losses(b, disps, PredictPoses(b));
+    }
+
+    /// <summary>The depth encoder's features of the augmented target.</summary>
+    public Tensor[] Encode(TrainingBatch b) => _nets.Encoder.forward(b.TargetAugmented);
+
+    /// <summary>The sigmoid disparities by scale (the depth decoder).</summary>
+    public Tensor[] PredictDisparities(Tensor[] features) => _nets.Depth.forward(features);
+
+    /// <summary>
+    /// <c>predict_poses</c>: for each source the transform from the target to it; the pose network sees temporal
+    /// pairs in temporal order ([−1, 0] inverted, [0, +1] forward), the stereo view takes the fixed stereo transform.
+    /// </summary>
+    public Tensor[] PredictPoses(TrainingBatch b)
+    {
         var transforms = new Tensor[_sources.Count];
-        int stereoIndex = -1;
         for (int i = 0; i < _sources.Count; i++)
         {
             var f = _sources[i];
             if (f.IsStereo)
             {
                 transforms[i] = b.StereoT;
-                stereoIndex = i;
                 continue;
             }
             var pair = f.Offset < 0
@@ -65,8 +69,17 @@ public sealed class TrainingForward : IDisposable
             var (axisAngle, translation) = _nets.Pose.forward(_nets.PoseEncoder.ForwardLastLevel(pair));
             transforms[i] = TransformationFromParameters.Compute(axisAngle.select(1, 0), translation.select(1, 0), invert: f.Offset < 0);
         }
+        return transforms;
+    }
 
-        double tPose = Lap();
+    /// <summary>
+    /// <c>generate_images_pred</c> and <c>compute_losses</c>: every scale's disparity upsampled to full size, converted
+    /// to depth and used to warp the un-augmented sources; the stereo view warped once more with the depth hint.
+    /// </summary>
+    public Output Losses(TrainingBatch b, Tensor[] disps, Tensor[] transforms)
+    {
+        int stereoIndex = -1;
+        for (int i = 0; i < _sources.Count; i++) if (_sources[i].IsStereo) stereoIndex = i;
         var warped = new List<IReadOnlyList<Tensor>>(_numScales);
         var depths = new List<Tensor>(_numScales);
         for (int s = 0; s < _numScales; s++)
@@ -85,8 +98,7 @@ public sealed class TrainingForward : IDisposable
         var targets = new List<Tensor> { b.Target };
         targets.AddRange(b.TargetScales.Take(_numScales - 1));
         var terms = _loss.forward(new LossInputs(b.Target, b.Sources, warped, disps.Take(_numScales).ToArray(), depths, targets, hintWarped, b.Hint));
-        if (timed) terms.Total.item<float>(); // a device would run asynchronously: wait for the result
-        return new TimedOutput(new Output(terms, disps), tEncoder, tDepth, tPose, Lap());
+        return new Output(terms, disps);
     }
 
     public void Dispose()

@@ -9,5 +9,8 @@ public sealed record TrainingResult(
     bool Interrupted,
     ValidationResult? LastValidation,
     int TrainItems,
-    int SkippedAtBorders,
-    IReadOnlyList<double> Photometric);
+    IReadOnlyList<SkippedItems> Skipped,
+    IReadOnlyList<double> Photometric)
+{
+    public int SkippedAtBorders => SkippedItems.CountOf(Skipped, SkippedItems.SequenceBorders);
+}

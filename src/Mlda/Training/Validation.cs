@@ -16,7 +16,7 @@ namespace Mlda.Training;
 /// </summary>
 public static class Validation
 {
-    public static ValidationResult Run(KittiRawDataset val, MldaNetworks nets, TrainingForward forward, int batchSize, Device device, int workers)
+    public static ValidationResult Run(ITrainingDataset val, MldaNetworks nets, TrainingForward forward, int batchSize, Device device, int workers)
     {
         nets.Eval();
         using var noGrad = no_grad();
@@ -36,13 +36,18 @@ public static class Validation
             photoSum += output.Terms.Photometric.item<float>() * cpuBatch.Size;
             items += cpuBatch.Size;
             var withGt = Enumerable.Range(0, cpuBatch.Size).Where(i => cpuBatch.GroundTruth[i] is not null).ToArray();
+            var withMetricGt = Enumerable.Range(0, cpuBatch.Size).Where(i => cpuBatch.ValidationGroundTruth[i] is not null).ToArray();
+            if (withMetricGt.Length > 0)
+            {
+                // compute_depth_losses: camera depth ("depth_gt", 375x1242) against depth upsampled to that size.
+                var depth375 = ReferenceDepth(output.Disparities[0], nets.Options);
+                var m = ValidationMetric.Compute(
+                    withMetricGt.Select(i => depth375[i]).ToArray(),
+                    withMetricGt.Select(i => cpuBatch.ValidationGroundTruth[i]!).ToArray());
+                if (double.IsFinite(m.Rmse)) rmses.Add(m.Rmse);
+            }
             if (withGt.Length == 0) continue;
             var batchDisps = ScaledDisparities(output.Disparities[0], nets.Options);
-            var depth375 = ReferenceDepth(output.Disparities[0], nets.Options);
-            var m = ValidationMetric.Compute(
-                withGt.Select(i => depth375[i]).ToArray(),
-                withGt.Select(i => NearestTo(cpuBatch.GroundTruth[i]!, ValidationMetric.Height, ValidationMetric.Width)).ToArray());
-            if (double.IsFinite(m.Rmse)) rmses.Add(m.Rmse);
             foreach (var i in withGt) { gts.Add(cpuBatch.GroundTruth[i]!); disps.Add(batchDisps[i]); }
         }
         Dictionary<string, double>? eigen = null;
@@ -87,19 +92,5 @@ public static class Validation
         long b = cpu.shape[0], h = cpu.shape[2], w = cpu.shape[3];
         var all = cpu.data<float>().ToArray();
         return Enumerable.Range(0, (int)b).Select(i => new FloatMap((int)h, (int)w, all.AsSpan((int)(i * h * w), (int)(h * w)).ToArray())).ToArray();
-    }
-
-    /// <summary>skimage <c>resize(order=0)</c> of the ground truth to the reference metric's 375×1242 (identity at that size).</summary>
-    static FloatMap NearestTo(FloatMap gt, int height, int width)
-    {
-        if (gt.Height == height && gt.Width == width) return gt;
-        var result = new FloatMap(height, width);
-        for (int y = 0; y < height; y++)
-        {
-            int sy = Math.Min(gt.Height - 1, (int)((y + 0.5) * gt.Height / height));
-            for (int x = 0; x < width; x++)
-                result[y, x] = gt[sy, Math.Min(gt.Width - 1, (int)((x + 0.5) * gt.Width / width))];
-        }
-        return result;
     }
 }

@@ -19,7 +19,7 @@ public class TrainingGroundTruthTests
         for (int r = 0; r < h; r++)
             for (int c = 0; c < w; c++)
                 a[r, c] = r * 2048 + c + 1;
-        var o = TrainingGroundTruth.ResizeNearest(a, 375, 1242);
+        var o = NearestResize.Skimage(a, 375, 1242);
         Assert.Equal(at187_0, o[187, 0]);
         Assert.Equal(atLast, o[374, 1241]);
         Assert.Equal(sha256, Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(o.Values.AsSpan()))));

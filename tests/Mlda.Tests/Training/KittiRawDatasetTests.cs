@@ -22,6 +22,21 @@ public class KittiRawDatasetTests
     }
 
     [Fact]
+    public void A_missing_target_frame_is_reported_apart_from_sequence_borders()
+    {
+        var lines = RealSample.Train.Append(new Mlda.Core.Kitti.SplitEntry(RealSample.Folder, 50, 'l', 21)).ToList();
+        var ds = new KittiRawDataset(RealSample.Data, lines, Options(), isTrain: true);
+        Assert.Equal(16, ds.Count);
+        Assert.Equal(4, ds.SkippedAtBorders);
+        var missing = Assert.Single(ds.Skipped, s => s.Warn);
+        Assert.Equal(KittiRawDataset.MissingTargets, missing.Reason);
+        Assert.Equal([$"{RealSample.Folder} 50 l"], missing.Items);
+        var warning = Assert.Single(SkippedItems.Warnings(ds.Skipped));
+        Assert.Contains($"{RealSample.Folder} 50 l", warning);
+        Assert.Equal("4 skipped at sequence borders, 1 skipped: target frame missing", SkippedItems.Summary(ds.Skipped));
+    }
+
+    [Fact]
     public void An_item_holds_every_frame_at_scale_0_the_target_at_every_scale_and_the_hint()
     {
         var ds = new KittiRawDataset(RealSample.Data, RealSample.Train, Options(gt: true), isTrain: false);
@@ -61,8 +76,9 @@ public class KittiRawDatasetTests
             {
                 Assert.Equal(At(plain.Target, 0, y, x), At(flipped.Target, 0, y, 127 - x));
                 Assert.Equal(At(plain.Sources[2], 1, y, x), At(flipped.Sources[2], 1, y, 127 - x));
-                Assert.Equal(plain.Hint![y * 128 + x], flipped.Hint![y * 128 + 127 - x]);
             }
+        // The hint is flipped at its own size, then resized (mono_dataset.py __getitem__): see FlippedHintTests.
+        Assert.Equal(FlippedHintTests.FlipThenInterNearest(train, 1, 64, 128), flipped.Hint);
         var g = plain.GroundTruth!;
         Assert.Equal(g[200, 300], flipped.GroundTruth![200, g.Width - 1 - 300]);
     }

@@ -71,7 +71,7 @@ public class TrainOptionsTests
         var o = TrainOptions.Load(Path.Combine(dir!.FullName, "configs", "cpu-synthetic.json")) with { DataPath = "d", SplitDir = "s", LogDir = "l", HintPath = "h" };
         o.Validate();
         Assert.Equal(0, o.Height % 32);
-        Assert.True(o.TimeLimitMinutes is > 0 and <= 15);
+        Assert.Equal(0, o.TimeLimitMinutes);   // the demo trains a fixed number of steps, whatever the machine's speed
     }
 
     [Fact]
