@@ -14,8 +14,11 @@ public static class TrainCommand
     public static Command Create()
     {
         var command = new Command("train", "self-supervised training (mono, stereo, mono+stereo; depth hints)");
-        var data = new Option<string?>("--data") { Description = "KITTI raw root (real or `mlda synth` output)" };
-        var splitDir = new Option<string?>("--split-dir") { Description = "folder with train_files.txt and val_files.txt" };
+        var data = new Option<string?>("--data") { Description = "KITTI raw root (real or `mlda synth` output), or a scene folder (ROOT/train.txt, val.txt, ROOT/<scene>/...)" };
+        var splitDir = new Option<string?>("--split-dir") { Description = "KITTI: folder with train_files.txt and val_files.txt" };
+        var dataset = new Option<string?>("--dataset") { Description = "kitti or scenes (default: a scene folder when --data has train.txt, else KITTI)" };
+        dataset.AcceptOnlyFromAmong("kitti", "scenes");
+        var sceneIntrinsics = new Option<string?>("--intrinsics") { Description = "scene folders: fx,fy,cx,cy in pixels for scenes without cam.txt" };
         var logDir = new Option<string>("--log-dir") { Description = "where runs are written", Required = true };
         var modelName = new Option<string?>("--model-name") { Description = "run name: the run lives in <log-dir>/<name> (default mlda)" };
         var config = new Option<string?>("--config") { Description = "JSON config (camelCase keys of the train options, e.g. configs/cpu-synthetic.json)" };
@@ -46,6 +49,8 @@ public static class TrainCommand
         var timeLimit = new Option<double?>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress" };
         var benchmark = new Option<int?>("--benchmark") { Description = "time N training steps at the given size (random images unless --data/--split-dir) and exit" };
         command.Options.Add(benchmark);
+        command.Options.Add(dataset);
+        command.Options.Add(sceneIntrinsics);
         foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, step, bestMetric, height, width,
                                          seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
@@ -68,6 +73,8 @@ public static class TrainCommand
             o = o with { LogDir = log, ModelName = name };
             if (pr.GetValue(data) is { } d) o = o with { DataPath = d };
             if (pr.GetValue(splitDir) is { } sd) o = o with { SplitDir = sd };
+            if (pr.GetValue(dataset) is { } ds) o = o with { Dataset = ds };
+            if (pr.GetValue(sceneIntrinsics) is { } si) o = o with { Intrinsics = si };
             if (pr.GetValue(hints) is { } h) o = o with { HintPath = h };
             if (pr.GetValue(noHints)) o = o with { HintPath = null };
             if (pr.GetValue(mode) is { } m) o = o with { Mode = m.ToUpperInvariant() };
@@ -102,7 +109,7 @@ public static class TrainCommand
             {
                 if (o.Threads > 0) TorchSharp.torch.set_num_threads(o.Threads);
                 ITrainingDataset? set = null;
-                if (o.DataPath != "" && o.SplitDir != "") set = TrainingData.Open(o, withValidation: false).Train;
+                if (o.DataPath != "" && (o.SplitDir != "" || o.IsScenes)) set = TrainingData.Open(o, withValidation: false).Train;
                 Console.WriteLine(TrainingBenchmark.Run(o.Width, o.Height, o.BatchSize, n, o.Mode, o.PoseEncoder, o.UsesHints || set is null, set, workers: o.Workers));
                 return 0;
             }

@@ -14,14 +14,17 @@ public sealed class SceneItems
 {
     public IReadOnlyList<SceneFolder> Scenes { get; }
     public IReadOnlyList<SceneItem> Items { get; }
-    public int StaticSkipped { get; }
+
+    /// <summary>The targets left out because the camera stands still there.</summary>
+    public IReadOnlyList<SceneItem> StaticTargets { get; }
+    public int StaticSkipped => StaticTargets.Count;
 
     /// <summary>Warnings of every scene (principal points far from the centre).</summary>
     public IReadOnlyList<string> Warnings => Scenes.SelectMany(s => s.Warnings).ToList();
 
-    SceneItems(IReadOnlyList<SceneFolder> scenes, IReadOnlyList<SceneItem> items, int skipped)
+    SceneItems(IReadOnlyList<SceneFolder> scenes, IReadOnlyList<SceneItem> items, IReadOnlyList<SceneItem> still)
     {
-        Scenes = scenes; Items = items; StaticSkipped = skipped;
+        Scenes = scenes; Items = items; StaticTargets = still;
     }
 
     /// <param name="skipStatic">false keeps static targets (validation and evaluation keep every frame)</param>
@@ -29,16 +32,13 @@ public sealed class SceneItems
     {
         var scenes = SceneLayout.OpenSplit(root, split, fallback);
         var items = new List<SceneItem>();
-        int skipped = 0;
+        var still = new List<SceneItem>();
         for (int s = 0; s < scenes.Count; s++)
         {
-            var still = skipStatic ? StaticFrames.Detect(scenes[s]) : new bool[scenes[s].Frames.Count];
+            var isStatic = skipStatic ? StaticFrames.Detect(scenes[s]) : new bool[scenes[s].Frames.Count];
             for (int f = 1; f + 1 < scenes[s].Frames.Count; f++)
-            {
-                if (still[f]) skipped++;
-                else items.Add(new SceneItem(s, f));
-            }
+                (isStatic[f] ? still : items).Add(new SceneItem(s, f));
         }
-        return new SceneItems(scenes, items, skipped);
+        return new SceneItems(scenes, items, still);
     }
 }

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Mlda.Core;
+using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;
 using Mlda.Core.Scenes;
 using Mlda.Training;
@@ -7,84 +7,57 @@ using Mlda.Training;
 namespace Mlda.Scenes;
 
 /// <summary>
-/// Training and validation items of a scene folder (monodepth2 <c>mono_dataset.py __getitem__</c> for
-/// <c>frame_ids [0, -1, 1]</c>): the target frame and its two neighbours, PIL-Lanczos-resized to the network size,
-/// the target chained down to every scale; with augmentation (training only) a horizontal flip and a colour
-/// jitter, each with p = 0.5; the scene's own intrinsics, normalised by its image size and rescaled to the network
-/// size (flipped with the image: cx → W − cx); the scene's ground truth at its native size where asked for.
-/// Targets at which the camera stands still are skipped (<see cref="SceneItems"/>).
+/// A scene folder as a training set (what <c>kitti_dataset.py</c> says for KITTI, said for scenes): item i is a
+/// target frame of a scene with its neighbours −1 and +1, the scene's own camera normalised by its image size
+/// (monodepth2's <c>self.K</c>; <see cref="MonoDataset"/> rescales it to the network size), and the scene's
+/// ground truth where it has some. Mode M only: a scene has no stereo pair, so no stereo view and no hints.
+/// Targets at which the camera stands still are left out (<see cref="SceneItems"/>).
 /// </summary>
-public sealed class SceneDataset
+public sealed class SceneDataset : MonoDataset, ITrainingDataset
 {
-    readonly DatasetOptions _options;
+    public const string CameraStill = "skipped: the camera stands still";
+
     readonly SceneItems _items;
-    readonly ConcurrentDictionary<string, ByteImage> _imageCache = new();
+    readonly IReadOnlyList<SceneItem> _list;
+    readonly IReadOnlyList<SkippedItems> _skipped;
 
-    public bool IsTrain { get; }
-    public DatasetOptions Options => _options;
     public SceneItems Items => _items;
-    public int Count => _items.Items.Count;
-    public int StaticSkipped => _items.StaticSkipped;
 
-    public SceneDataset(SceneItems items, DatasetOptions options, bool isTrain)
+    /// <param name="maxItems">keep only the first this many items (0 = all), as <c>maxValidationItems</c> does</param>
+    public SceneDataset(SceneItems items, DatasetOptions options, bool isTrain, int maxItems = 0) : base(options, isTrain)
     {
         if (options.UseStereo || options.HintPath is not null)
-            throw new InputException(null, "scene folders train in mode M (monocular video): stereo and depth hints need KITTI's stereo pairs");
-        if (options.Offsets.Any(o => o is not (-1 or 1)) || options.Offsets.Length != 2)
-            throw new ArgumentException("scene items use the neighbours -1 and +1");
+            throw new InputException(null, "scene folders train in mode M: stereo and depth hints need KITTI's stereo pairs");
+        if (options.Offsets.Length != 2 || options.Offsets.Any(o => o is not (-1 or 1)))
+            throw new ArgumentException("scene items have the neighbours -1 and +1");
         _items = items;
-        _options = options;
-        IsTrain = isTrain;
+        _list = maxItems > 0 ? items.Items.Take(maxItems).ToList() : items.Items;
+        var borders = items.Scenes.SelectMany(s => new[] { s.Frames[0], s.Frames[^1] }).ToList();
+        var still = items.StaticTargets.Select(t => items.Scenes[t.Scene].Frames[t.Frame]).ToList();
+        _skipped = new[] { new SkippedItems(SkippedItems.SequenceBorders, borders, Warn: false), new SkippedItems(CameraStill, still, Warn: false) }
+            .Where(s => s.Count > 0).ToList();
     }
 
-    /// <summary>The network-size K of item <paramref name="index"/> (before any flip), as the warping takes it.</summary>
-    public CameraIntrinsics NetworkIntrinsics(int index)
+    public override int Count => _list.Count;
+    public override IReadOnlyList<SkippedItems> Skipped => _skipped;
+
+    /// <summary>Scene ground truth is any camera's: 0 &lt; gt &lt; 80 without KITTI's Eigen crop, as <c>mlda eval</c> on scenes.</summary>
+    public EvaluationMask GroundTruthMask => EvaluationMask.ValidBelowCap;
+
+    SceneFolder SceneOf(int index) => _items.Scenes[_list[index].Scene];
+
+    protected override string ColorPath(int index, SourceFrame frame)
     {
-        var scene = _items.Scenes[_items.Items[index].Scene];
-        return scene.Intrinsics.Resized(scene.Width, scene.Height, _options.Width, _options.Height);
+        if (frame.IsStereo) throw new InvalidOperationException("scene folders have no stereo view");
+        return SceneOf(index).Frames[_list[index].Frame + frame.Offset];
     }
 
-    /// <summary>
-    /// The item's pieces: target, its scales, the sources (−1, +1), augmented copies, the network-size intrinsics
-    /// (mirrored with a flip) and the ground truth.
-    /// </summary>
-    public (ByteImage Target, List<ByteImage> Scales, ByteImage[] Sources, bool Flipped, bool Jitter, CameraIntrinsics K, FloatMap? GroundTruth)
-        Load(int index, Random rng)
+    protected override NormalisedIntrinsics Intrinsics(int index)
     {
-        var item = _items.Items[index];
-        var scene = _items.Scenes[item.Scene];
-        int w = _options.Width, h = _options.Height;
-        bool doColor = IsTrain && rng.NextDouble() > 0.5;
-        bool doFlip = IsTrain && rng.NextDouble() > 0.5;
-        var target = Image(scene.Frames[item.Frame]);
-        var scales = new List<ByteImage>();
-        var previous = target;
-        for (int s = 1; s < _options.NumScales; s++)
-        {
-            // Chained: scale s is resized from scale s−1 (reference preprocess), not from the raw image.
-            previous = PilResize.Lanczos(previous, w >> s, h >> s);
-            scales.Add(previous);
-        }
-        var sources = _options.Offsets.Select(o => Image(scene.Frames[item.Frame + o])).ToArray();
-        var k = NetworkIntrinsics(index);
-        FloatMap? gt = _options.LoadGroundTruth ? scene.ReadDepth(item.Frame) : null;
-        if (doFlip)
-        {
-            target = target.FlipHorizontal();
-            scales = scales.Select(s => s.FlipHorizontal()).ToList();
-            sources = sources.Select(s => s.FlipHorizontal()).ToArray();
-            k = k with { Cx = w - 1 - k.Cx }; // pixel x maps to W − 1 − x (backprojection uses pixel indices)
-            if (gt is not null) gt = Mlda.Core.Evaluation.DisparityPostProcess.FlipHorizontal(gt);
-        }
-        return (target, scales, sources, doFlip, doColor, k, gt);
+        var s = SceneOf(index);
+        var n = CameraFile.Normalised(s.Intrinsics, s.Width, s.Height);
+        return new NormalisedIntrinsics((float)n.Fx, (float)n.Fy, (float)n.Cx, (float)n.Cy);
     }
 
-    ByteImage Image(string path)
-    {
-        if (_options.CacheImages && _imageCache.TryGetValue(path, out var cached)) return cached;
-        var raw = ImageFile.LoadRgb(path);
-        var resized = raw.Width == _options.Width && raw.Height == _options.Height ? raw : PilResize.Lanczos(raw, _options.Width, _options.Height);
-        if (_options.CacheImages) _imageCache[path] = resized;
-        return resized;
-    }
+    protected override FloatMap? GroundTruth(int index) => SceneOf(index).ReadDepth(_list[index].Frame);
 }
