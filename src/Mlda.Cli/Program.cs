@@ -11,6 +11,8 @@ foreach (var command in new[]
     HintsCommand.Create(),
     ExportGtCommand.Create(),
     ImportWeightsCommand.Create(),
+    FramesCommand.Create(),
+    ScenesCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     PredictCommand.Create(),

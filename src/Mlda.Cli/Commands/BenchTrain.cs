@@ -35,7 +35,7 @@ public static class BenchTrain
             SharedOptions.ValidModelOptions(new Networks.ModelOptions(o.Height, o.Width, o.PoseEncoder));
             if (o.Threads > 0) TorchSharp.torch.set_num_threads(o.Threads);
             ITrainingDataset? set = null;
-            if (o.DataPath != "" && o.SplitDir != "") set = TrainingData.Open(o, withValidation: false).Train;
+            if (o.DataPath != "" && (o.SplitDir != "" || o.IsScenes)) set = TrainingData.Open(o, withValidation: false).Train;
             Console.WriteLine(TrainingBenchmark.Run(o.Width, o.Height, o.BatchSize, pr.GetValue(steps), o.Mode, o.PoseEncoder, o.UsesHints || set is null, set, workers: o.Workers));
             return 0;
         }));

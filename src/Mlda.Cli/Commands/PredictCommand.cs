@@ -4,6 +4,7 @@ using Mlda.Core;
 using Mlda.Core.Evaluation;
 using Mlda.Core.Imaging;
 using Mlda.Core.Prediction;
+using Mlda.Core.Scenes;
 using Mlda.Core.Visualization;
 using Mlda.Prediction;
 
@@ -41,7 +42,7 @@ sealed class PredictionCliOptions
     readonly Option<int> _batch = SharedOptions.BatchSize(1, "images per forward pass; the guided filter normalises over the batch, so 1 makes each result independent of its neighbours");
     readonly Option<bool> _flip = new("--flip") { Description = "flip post-processing (monodepth2): average with the mirrored image's prediction" };
     readonly Option<double?> _scale = new("--scale") { Description = "multiply depth by this factor (metres per unit); default 5.4 for models trained with stereo (S, MS), none for mono (M)" };
-    readonly Option<string?> _intrinsics = new("--intrinsics") { Description = "fx,fy,cx,cy in input pixels for the point cloud (default: KITTI's normalised K scaled to the image)" };
+    readonly Option<string?> _intrinsics = new("--intrinsics") { Description = "fx,fy,cx,cy in input pixels for the point cloud (default: a scene folder's cam.txt, else KITTI's normalised K scaled to the image)" };
     readonly Option<int> _plyStride = new("--ply-stride") { Description = "keep every n-th pixel in each direction in the point cloud", DefaultValueFactory = _ => 1 };
     readonly Option<string?> _calib = new("--calib") { Description = "KITTI calibration folder (date folder) of the input frame: prints the reference's metrics with --velo" };
     readonly Option<string?> _velo = new("--velo") { Description = "the frame's Velodyne scan (.bin), with --calib" };
@@ -63,12 +64,13 @@ sealed class PredictionCliOptions
         if ((pr.GetValue(_calib) is null) != (pr.GetValue(_velo) is null)) throw new InputException(null, "--calib and --velo go together");
         if (pr.GetValue(_plyStride) < 1) throw new InputException(null, "--ply-stride must be at least 1");
         CameraIntrinsics? k = null;
-        if (pr.GetValue(_intrinsics) is string text)
+        var input = pr.GetValue(_input)!;
+        if (pr.GetValue(_intrinsics) is string text) k = IntrinsicsArgument.Parse(text);
+        else if (Directory.Exists(input) && File.Exists(Path.Combine(input, CameraFile.Name)))
         {
-            var parts = text.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
-            if (parts.Length != 4 || parts.Any(v => !double.IsFinite(v)) || parts[0] <= 0 || parts[1] <= 0)
-                throw new InputException(null, $"--intrinsics '{text}' is not fx,fy,cx,cy");
-            k = new CameraIntrinsics(parts[0], parts[1], parts[2], parts[3]);
+            // A scene of a scene folder: its own camera makes the point cloud.
+            k = CameraFile.Read(Path.Combine(input, CameraFile.Name));
+            Console.WriteLine($"point clouds use {Path.Combine(input, CameraFile.Name)} (fx {k.Fx:0.##}, fy {k.Fy:0.##}, cx {k.Cx:0.##}, cy {k.Cy:0.##})");
         }
         return new PredictionRequest(pr.GetValue(_input)!, pr.GetValue(_out)!, PredictionOutputNames.Parse(pr.GetValue(_outputs)!),
             pr.GetValue(_batch), k, pr.GetValue(_plyStride));

@@ -20,11 +20,12 @@ public static class SynthCommand
         var height = SharedOptions.Height(defaults.Height, "image height");
         var date = new Option<string>("--date") { Description = "date folder name (yyyy_MM_dd)", DefaultValueFactory = _ => defaults.Date };
         var threads = SharedOptions.Threads("worker threads (0: all cores)", defaults.Threads ?? 0);
-        foreach (var o in new Option[] { outDir, drives, frames, seed, width, height, date, threads }) command.Options.Add(o);
+        var focal = new Option<double?>("--focal") { Description = "focal length in pixels (default KITTI's, 721.5377 x width/1242): another camera" };
+        foreach (var o in new Option[] { outDir, drives, frames, seed, width, height, date, threads, focal }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var options = new SyntheticDatasetOptions(pr.GetValue(drives), pr.GetValue(frames), pr.GetValue(seed),
-                pr.GetValue(width), pr.GetValue(height), pr.GetValue(date)!, pr.GetValue(threads) is var t && t != 0 ? t : null);
+                pr.GetValue(width), pr.GetValue(height), pr.GetValue(date)!, pr.GetValue(threads) is var t && t != 0 ? t : null, pr.GetValue(focal));
             var root = pr.GetValue(outDir)!;
             var summary = SyntheticDataset.Generate(root, options, new ConsoleProgress(), ct);
             Console.WriteLine($"{root}: {summary.FramesRendered} frames rendered, {summary.FramesSkipped} already there");

@@ -13,8 +13,11 @@ public static class TrainCommand
     {
         var d = new TrainOptions(); // the reference's defaults: --help shows them, a config or --resume overrides them, given flags override both
         var command = new Command("train", "self-supervised training (mono, stereo, mono+stereo; depth hints)");
-        var data = new Option<string?>("--data") { Description = "KITTI raw root (real or `mlda synth` output)" };
-        var splitDir = new Option<string?>("--split-dir") { Description = "folder with train_files.txt and val_files.txt" };
+        var data = new Option<string?>("--data") { Description = "KITTI raw root (real or `mlda synth` output), or a scene folder (ROOT/train.txt, val.txt, ROOT/<scene>/...)" };
+        var splitDir = new Option<string?>("--split-dir") { Description = "KITTI: folder with train_files.txt and val_files.txt" };
+        var dataset = new Option<string?>("--dataset") { Description = "kitti or scenes (default: a scene folder when --data has train.txt, else KITTI)" };
+        dataset.AcceptOnlyFromAmong("kitti", "scenes");
+        var sceneIntrinsics = new Option<string?>("--intrinsics") { Description = "scene folders: fx,fy,cx,cy in pixels for scenes without cam.txt" };
         var logDir = new Option<string>("--log-dir") { Description = "where runs are written", Required = true };
         var modelName = new Option<string>("--model-name") { Description = "run name: the run lives in <log-dir>/<name>", DefaultValueFactory = _ => d.ModelName };
         var config = new Option<string?>("--config") { Description = "JSON config (camelCase keys of the train options, e.g. configs/cpu-synthetic.json)" };
@@ -45,6 +48,8 @@ public static class TrainCommand
         var timeLimit = new Option<double>("--time-limit") { Description = "stop after this many minutes of training, validating and saving the epoch in progress (0: no limit)", DefaultValueFactory = _ => d.TimeLimitMinutes };
         var named = SplitOption.Create("its train_files.txt and val_files.txt, instead of --split-dir");
         command.Options.Add(named);
+        command.Options.Add(dataset);
+        command.Options.Add(sceneIntrinsics);
         foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, step, bestMetric, height, width,
                                          seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
@@ -69,6 +74,8 @@ public static class TrainCommand
             if (pr.GetValue(data) is { } dataPath) o = o with { DataPath = dataPath };
             if (pr.GetValue(splitDir) is { } sd) o = o with { SplitDir = sd };
             if (pr.GetValue(named) is { } sn) o = o with { SplitDir = Mlda.Core.Kitti.ShippedSplits.Folder(sn) };
+            if (pr.GetValue(dataset) is { } ds) o = o with { Dataset = ds };
+            if (pr.GetValue(sceneIntrinsics) is { } si) o = o with { Intrinsics = si };
             if (pr.GetValue(hints) is { } h) o = o with { HintPath = h };
             if (pr.GetValue(noHints)) o = o with { HintPath = null };
             if (Given(mode)) o = o with { Mode = pr.GetValue(mode)!.ToUpperInvariant() };

@@ -121,7 +121,7 @@ public static class EigenEvaluation
     {
         int h = gt.Height, w = gt.Width;
         var (top, bottom, left, right) = options.Mask == EvaluationMask.Eigen ? EigenCrop(h, w) : (0, h, 0, w);
-        float minDepth = (float)EvaluationOptions.MinDepth, maxDepth = (float)EvaluationOptions.MaxDepth;
+        float minDepth = (float)EvaluationOptions.MinDepth, maxDepth = (float)options.DepthCap;
         var g = new List<float>(h * w / 16);
         var p = new List<T>(h * w / 16);
         for (int y = top; y < bottom; y++)
@@ -129,7 +129,12 @@ public static class EigenEvaluation
             {
                 float v = gt.Values[y * w + x];
                 // gt is float32 compared with Python floats: numpy casts the scalar to float32 first.
-                bool valid = options.Mask == EvaluationMask.Eigen ? v > minDepth && v < maxDepth : v > 0;
+                bool valid = options.Mask switch
+                {
+                    EvaluationMask.Eigen => v > minDepth && v < maxDepth,
+                    EvaluationMask.ValidBelowCap => v > 0 && v < maxDepth,
+                    _ => v > 0,
+                };
                 if (!valid) continue;
                 g.Add(v);
                 p.Add(T.One / resizedDisparity[y * w + x]);
@@ -139,7 +144,7 @@ public static class EigenEvaluation
         double? ratio = null;
         if (options.Mode == EvaluationMode.Stereo)
         {
-            var s = T.CreateChecked(EvaluationOptions.StereoScaleFactor);
+            var s = T.CreateChecked(options.FixedScale);
             for (int i = 0; i < pred.Length; i++) pred[i] *= s;
         }
         else
@@ -150,7 +155,7 @@ public static class EigenEvaluation
             for (int i = 0; i < pred.Length; i++) pred[i] *= r;
         }
         T lo = T.CreateChecked(typeof(T) == typeof(float) ? minDepth : EvaluationOptions.MinDepth);
-        T hi = T.CreateChecked(EvaluationOptions.MaxDepth);
+        T hi = T.CreateChecked(options.DepthCap);
         for (int i = 0; i < pred.Length; i++)
         {
             if (pred[i] < lo) pred[i] = lo;

@@ -18,6 +18,9 @@ public enum EvaluationMask
 
     /// <summary>Every other split: gt &gt; 0, no crop and no 80 m cap on the ground truth.</summary>
     ValidGroundTruth,
+
+    /// <summary>Scene folders: 0 &lt; gt &lt; <see cref="EvaluationOptions.DepthCap"/>, no crop (ground truth of any camera).</summary>
+    ValidBelowCap,
 }
 
 /// <summary>Options of the Eigen protocol; the defaults are monodepth2's.</summary>
@@ -28,4 +31,10 @@ public sealed record EvaluationOptions(EvaluationMode Mode = EvaluationMode.Mono
 
     /// <summary>monodepth2's STEREO_SCALE_FACTOR.</summary>
     public const double StereoScaleFactor = 5.4;
+
+    /// <summary>The fixed scale of <see cref="EvaluationMode.Stereo"/> (monodepth2's ×5.4 unless a model's own metric scale is known).</summary>
+    public double FixedScale { get; init; } = StereoScaleFactor;
+
+    /// <summary>Predictions are clamped to [1e-3, DepthCap]; <see cref="EvaluationMask.Eigen"/> and <see cref="EvaluationMask.ValidBelowCap"/> drop ground truth beyond it (monodepth2: 80 m).</summary>
+    public double DepthCap { get; init; } = MaxDepth;
 }

@@ -10,7 +10,7 @@ public static class EvaluationReport
 {
     /// <summary>The line monodepth2 prints before evaluating, naming the scaling.</summary>
     public static string ModeLine(EvaluationOptions o) => o.Mode == EvaluationMode.Stereo
-        ? $"   Stereo evaluation - disabling median scaling, scaling by {EvaluationOptions.StereoScaleFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        ? $"   Stereo evaluation - disabling median scaling, scaling by {o.FixedScale.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
         : "   Mono evaluation - using median scaling";
 
     /// <summary>
@@ -45,7 +45,9 @@ public static class EvaluationReport
         var root = new JsonObject();
         if (context is not null) foreach (var (k, v) in context) root[k] = v;
         root["eval_mode"] = r.Options.Mode == EvaluationMode.Stereo ? "stereo" : "mono";
-        root["mask"] = r.Options.Mask == EvaluationMask.Eigen ? "eigen" : "valid";
+        root["mask"] = r.Options.Mask switch { EvaluationMask.Eigen => "eigen", EvaluationMask.ValidGroundTruth => "valid", _ => "valid_below_cap" };
+        if (r.Options.Mode == EvaluationMode.Stereo) root["scale"] = r.Options.FixedScale;
+        if (r.Options.Mask == EvaluationMask.ValidBelowCap) root["max_depth"] = r.Options.DepthCap;
         root["images"] = r.PerImage.Count;
         root["metrics"] = Metrics(r.Mean);
         if (r.RatioMedian is { } med)

@@ -21,16 +21,36 @@ public static class SplitPrediction
     /// naming the split file, its line and the image.
     /// </summary>
     public static ExternalDisparities Predict(DepthPredictor predictor, string dataRoot, IReadOnlyList<SplitEntry> entries, string splitPath,
-        int batchSize = 8, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+        int batchSize = 8, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default) =>
+        Predict(predictor, entries.Count, i =>
+        {
+            var e = entries[i];
+            try
+            {
+                return ImageFile.LoadBgrMat(KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex));
+            }
+            catch (InputException bad)
+            {
+                throw new InputException(splitPath, bad.Message, e.Line, bad);
+            }
+        }, batchSize, progress, ct);
+
+    /// <summary>The same for image files (a scene folder's frames), in order; a bad image names its own file.</summary>
+    public static ExternalDisparities PredictFiles(DepthPredictor predictor, IReadOnlyList<string> files,
+        int batchSize = 8, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default) =>
+        Predict(predictor, files.Count, i => ImageFile.LoadBgrMat(files[i]), batchSize, progress, ct);
+
+    static ExternalDisparities Predict(DepthPredictor predictor, int count, Func<int, Mat> load,
+        int batchSize, IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "at least 1");
-        var disparities = new List<FloatMap>(entries.Count);
-        var mirrored = predictor.FlipPostProcess ? new List<FloatMap>(entries.Count) : null;
-        for (int start = 0; start < entries.Count; start += batchSize)
+        var disparities = new List<FloatMap>(count);
+        var mirrored = predictor.FlipPostProcess ? new List<FloatMap>(count) : null;
+        for (int start = 0; start < count; start += batchSize)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = entries.Skip(start).Take(batchSize).ToList();
-            var images = LoadImages(dataRoot, batch, splitPath);
+            int n = Math.Min(batchSize, count - start);
+            var images = LoadImages(n, i => load(start + i));
             try
             {
                 var network = predictor.PredictNetworkSize(images);
@@ -41,29 +61,18 @@ public static class SplitPrediction
             {
                 foreach (var m in images) m.Dispose();
             }
-            progress?.Report(new ProgressUpdate("predicting", start + batch.Count, entries.Count));
+            progress?.Report(new ProgressUpdate("predicting", start + n, count));
         }
         return new ExternalDisparities(disparities, mirrored);
     }
 
-    /// <summary>The images of split lines, read in parallel; the first bad one is rethrown as itself, not as an AggregateException.</summary>
-    static Mat[] LoadImages(string dataRoot, IReadOnlyList<SplitEntry> entries, string splitPath)
+    /// <summary>Images read in parallel; the first bad one is rethrown as itself, not as an AggregateException.</summary>
+    static Mat[] LoadImages(int count, Func<int, Mat> load)
     {
-        var images = new Mat[entries.Count];
+        var images = new Mat[count];
         try
         {
-            Parallel.For(0, entries.Count, i =>
-            {
-                var e = entries[i];
-                try
-                {
-                    images[i] = ImageFile.LoadBgrMat(KittiRawLayout.ImagePath(dataRoot, e.Folder, e.Camera, e.FrameIndex));
-                }
-                catch (InputException bad)
-                {
-                    throw new InputException(splitPath, bad.Message, e.Line, bad);
-                }
-            });
+            Parallel.For(0, count, i => images[i] = load(i));
         }
         catch (AggregateException e) when (InputException.FirstIn(e) is { } bad)
         {

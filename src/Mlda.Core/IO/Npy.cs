@@ -84,8 +84,15 @@ public static partial class Npy
         return ReadFrom(s, path);
     }
 
-    /// <summary>Reads one array from <paramref name="stream"/>; <paramref name="source"/> names it in errors.</summary>
-    public static NpyArray ReadFrom(Stream stream, string source)
+    /// <summary>The shape in a <c>.npy</c> header, without reading the data (a size check before any work).</summary>
+    public static int[] ReadShape(string path)
+    {
+        if (!File.Exists(path)) throw new InputException(path, "file not found");
+        using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        return ReadHeader(s, path).Shape;
+    }
+
+    static (string Descr, bool Fortran, int[] Shape) ReadHeader(Stream stream, string source)
     {
         var magic = ReadExactly(stream, 8, source, "the .npy magic");
         if (!magic.AsSpan(0, 6).SequenceEqual(Magic)) throw new InputException(source, "not a .npy file (bad magic)");
@@ -96,7 +103,13 @@ public static partial class Npy
         if (headerLen > 1 << 24) throw new InputException(source, $"implausible header length {headerLen}");
         var headerBytes = ReadExactly(stream, (int)headerLen, source, "the header");
         var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
-        var (descr, fortran, shape) = ParseHeader(header, source);
+        return ParseHeader(header, source);
+    }
+
+    /// <summary>Reads one array from <paramref name="stream"/>; <paramref name="source"/> names it in errors.</summary>
+    public static NpyArray ReadFrom(Stream stream, string source)
+    {
+        var (descr, fortran, shape) = ReadHeader(stream, source);
 
         if (descr.EndsWith('O'))
             throw new InputException(source, "object (pickled) array: numpy needs allow_pickle=True for it and C# cannot read it; save a numeric array instead");

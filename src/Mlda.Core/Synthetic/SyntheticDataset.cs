@@ -47,7 +47,7 @@ public static class SyntheticDataset
         Directory.CreateDirectory(outDir);
         CheckManifest(outDir, options);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? -1, CancellationToken = ct };
-        var rig = new SyntheticRig(options.Width, options.Height);
+        var rig = options.Rig;
         var dateDir = Path.Combine(outDir, options.Date);
         AtomicFile.WriteAllText(Path.Combine(dateDir, "calib_cam_to_cam.txt"), rig.CalibCamToCam());
         AtomicFile.WriteAllText(Path.Combine(dateDir, "calib_velo_to_cam.txt"), SyntheticRig.CalibVeloToCam());
@@ -151,12 +151,13 @@ public static class SyntheticDataset
         Npy.Write(DepthPath(root, folder, frame), new FloatMap(h, w, f.Depth2));
     }
 
-    sealed record Manifest(string Generator, int Drives, int Frames, int Seed, int Width, int Height, string Date);
+    // Focal is null for KITTI's camera, so manifests written before it existed still match.
+    sealed record Manifest(string Generator, int Drives, int Frames, int Seed, int Width, int Height, string Date, double? Focal = null);
 
     static void CheckManifest(string outDir, SyntheticDatasetOptions o)
     {
         var path = Path.Combine(outDir, ManifestFile);
-        var mine = new Manifest("mlda synth 1", o.Drives, o.Frames, o.Seed, o.Width, o.Height, o.Date);
+        var mine = new Manifest("mlda synth 1", o.Drives, o.Frames, o.Seed, o.Width, o.Height, o.Date, o.Focal);
         var json = JsonSerializer.Serialize(mine, new JsonSerializerOptions { WriteIndented = true }) + "\n";
         if (File.Exists(path))
         {

@@ -22,7 +22,7 @@ public sealed class SyntheticDrive
 
     public SyntheticDrive(SyntheticDatasetOptions options, int driveNumber)
     {
-        Rig = new SyntheticRig(options.Width, options.Height);
+        Rig = options.Rig;
         DriveNumber = driveNumber;
         ulong seed = new SceneRandom(((ulong)(uint)options.Seed << 20) ^ (ulong)driveNumber).Next();
         var rng = new SceneRandom(seed);

@@ -9,9 +9,10 @@ namespace Mlda.Core.Synthetic;
 /// cam2 colour left 0.06 m to the left of cam0, cam3 colour right 0.54 m to the right of cam2), 1.65 m above the
 /// road and looking level; an HDL-64E 1.73 m above the road and 0.27 m behind the cameras; the GPS/IMU 0.81 m
 /// behind, 0.32 m left of and 0.80 m below the Velodyne. Intrinsics are KITTI's (fx = 721.5377 at 1242 px),
-/// scaled with the width; pixels are square.
+/// scaled with the width, unless <paramref name="Focal"/> names another focal length in pixels (another camera,
+/// e.g. for scene folders); pixels are square.
 /// </summary>
-public sealed record SyntheticRig(int Width, int Height)
+public sealed record SyntheticRig(int Width, int Height, double? Focal = null)
 {
     public const double ReferenceFocal = 721.5377, ReferenceCx = 609.5593, ReferenceCy = 172.854;
     public const int ReferenceWidth = 1242, ReferenceHeight = 375;
@@ -24,7 +25,7 @@ public sealed record SyntheticRig(int Width, int Height)
     /// <summary>IMU origin in Velodyne coordinates (calib_imu_to_velo T; R is identity, as KITTI's nearly is).</summary>
     public static readonly (double X, double Y, double Z) ImuInVelodyne = (-0.81, 0.32, -0.80);
 
-    public double Fx => ReferenceFocal * Width / ReferenceWidth;
+    public double Fx => Focal ?? ReferenceFocal * Width / ReferenceWidth;
     public double Fy => Fx;
     public double Cx => ReferenceCx * Width / ReferenceWidth;
     public double Cy => ReferenceCy * Height / ReferenceHeight;

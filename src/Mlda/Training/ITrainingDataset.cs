@@ -21,4 +21,7 @@ public interface ITrainingDataset
 
     /// <summary>The item at <paramref name="index"/>; augmentation (training only) draws from <paramref name="rng"/>.</summary>
     TrainingSample Get(int index, Random rng);
+
+    /// <summary>Which ground-truth pixels validation's Eigen metrics count: KITTI's crop by default.</summary>
+    Mlda.Core.Evaluation.EvaluationMask GroundTruthMask => Mlda.Core.Evaluation.EvaluationMask.Eigen;
 }

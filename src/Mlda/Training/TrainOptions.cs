@@ -17,6 +17,10 @@ public sealed record TrainOptions
     // Data and run location.
     public string DataPath { get; init; } = "";
     public string SplitDir { get; init; } = "";
+    /// <summary>"auto" (a scene folder when DataPath has train.txt or test.txt, else KITTI), "kitti" or "scenes".</summary>
+    public string Dataset { get; init; } = "auto";
+    /// <summary>fx,fy,cx,cy in pixels for scenes without cam.txt (scene folders only).</summary>
+    public string? Intrinsics { get; init; }
     public string LogDir { get; init; } = "";
     public string ModelName { get; init; } = "mlda";
     /// <summary>Root of precomputed depth hints; null trains without hints.</summary>
@@ -98,6 +102,8 @@ public sealed record TrainOptions
     [JsonIgnore] public bool UsesTemporal => Mode.Contains('M');
     [JsonIgnore] public bool UsesStereo => Mode.Contains('S');
     [JsonIgnore] public bool UsesHints => HintPath is not null;
+    /// <summary>Whether the data is a scene folder (<see cref="Dataset"/>, or recognised by its train.txt).</summary>
+    [JsonIgnore] public bool IsScenes => Dataset == "scenes" || Dataset == "auto" && Mlda.Core.Scenes.SceneLayout.IsSceneRoot(DataPath);
     [JsonIgnore] public string RunDir => Path.Combine(LogDir, ModelName);
     [JsonIgnore] public string ModelsDir => Path.Combine(RunDir, "models");
 
@@ -139,7 +145,12 @@ public sealed record TrainOptions
         if (!BestMetrics.Contains(BestMetric)) Fail($"bestMetric must be one of {string.Join(", ", BestMetrics)}, got '{BestMetric}'");
         if (Device is not ("cpu" or "cuda") && !Device.StartsWith("cuda:", StringComparison.Ordinal)) Fail($"device must be cpu or cuda, got '{Device}'");
         if (string.IsNullOrEmpty(DataPath)) Fail("no data path (--data)");
-        if (string.IsNullOrEmpty(SplitDir)) Fail("no split folder (--split-dir)");
+        if (Dataset is not ("auto" or "kitti" or "scenes")) Fail($"dataset must be auto, kitti or scenes, got '{Dataset}'");
+        if (IsScenes)
+        {
+            if (Mode != "M") Fail($"scene folders train in mode M (video): stereo and depth hints need KITTI's stereo pairs, got mode {Mode}");
+        }
+        else if (string.IsNullOrEmpty(SplitDir)) Fail("no split folder (--split-dir)");
         if (string.IsNullOrEmpty(LogDir)) Fail("no log folder (--log-dir)");
     }
 

@@ -58,11 +58,11 @@ public static class Validation
         if (gts.Count > 0)
         {
             eigen = [];
-            var mono = EigenEvaluation.Evaluate(gts, disps, new EvaluationOptions(EvaluationMode.Mono)).Mean.ToArray();
+            var mono = EigenEvaluation.Evaluate(gts, disps, new EvaluationOptions(EvaluationMode.Mono, val.GroundTruthMask)).Mean.ToArray();
             for (int k = 0; k < DepthMetrics.Names.Count; k++) eigen["eigen_mono/" + DepthMetrics.Names[k]] = mono[k];
             if (val.Options.UseStereo)
             {
-                var stereo = EigenEvaluation.Evaluate(gts, disps, new EvaluationOptions(EvaluationMode.Stereo)).Mean.ToArray();
+                var stereo = EigenEvaluation.Evaluate(gts, disps, new EvaluationOptions(EvaluationMode.Stereo, val.GroundTruthMask)).Mean.ToArray();
                 for (int k = 0; k < DepthMetrics.Names.Count; k++) eigen["eigen_stereo/" + DepthMetrics.Names[k]] = stereo[k];
             }
         }
