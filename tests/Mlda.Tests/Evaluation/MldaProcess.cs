@@ -7,7 +7,10 @@ static class MldaProcess
 {
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
-    public static Outcome Run(params string[] args)
+    public static Outcome Run(params string[] args) => Run(TimeSpan.FromSeconds(120), args);
+
+    /// <summary>As <see cref="Run(string[])"/>, for commands that need longer than two minutes (training on a loaded machine).</summary>
+    public static Outcome Run(TimeSpan timeout, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mlda.Cli.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -16,7 +19,7 @@ static class MldaProcess
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
+        if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);
             throw new TimeoutException("mlda " + string.Join(' ', args));

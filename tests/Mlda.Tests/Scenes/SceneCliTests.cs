@@ -111,7 +111,7 @@ public class SceneCliTests
         }
         string Table(string root, params string[] extra)
         {
-            var o = MldaProcess.Run(["eval", "--data", root, "--split", "test", "--weights", dir["model"], .. extra]);
+            var o = MldaProcess.Run(TimeSpan.FromMinutes(5), ["eval", "--data", root, "--split", "test", "--weights", dir["model"], .. extra]);
             Assert.True(o.ExitCode == 0, o.Stderr);
             return o.Stdout[o.Stdout.IndexOf("   abs_rel", StringComparison.Ordinal)..];
         }
@@ -135,7 +135,7 @@ public class SceneCliTests
         Assert.NotEqual(npy, fixedScale);
 
         var scene = Path.Combine(dir["npy"], "2024_06_01_drive_0002_sync");
-        var p = MldaProcess.Run("predict", "--weights", dir["model"], "--input", scene, "--out", dir["pred"], "--outputs", "ply", "--mode", "mono", "--scale", "1");
+        var p = MldaProcess.Run(TimeSpan.FromMinutes(5), "predict", "--weights", dir["model"], "--input", scene, "--out", dir["pred"], "--outputs", "ply", "--mode", "mono", "--scale", "1");
         Assert.True(p.ExitCode == 0, p.Stderr);
         Assert.Contains($"point clouds use {Path.Combine(scene, "cam.txt")} (fx 90", p.Stdout);
         Assert.Equal(5, Directory.GetFiles(dir["pred"], "*.ply").Length);

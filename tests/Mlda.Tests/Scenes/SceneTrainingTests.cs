@@ -13,7 +13,7 @@ public class SceneTrainingTests
         var root = dir["scenes"];
         KittiToScenes.Convert(SharedData.KittiRawSample, root, new KittiToScenesOptions(SceneDepthFormat.Png));
         var logs = dir["runs"];
-        var o = MldaProcess.Run("train", "--data", root, "--log-dir", logs, "--mode", "M", "--no-hints", "--height", "64", "--width", "192",
+        var o = MldaProcess.Run(TimeSpan.FromMinutes(10), "train", "--data", root, "--log-dir", logs, "--mode", "M", "--no-hints", "--height", "64", "--width", "192",
             "--batch-size", "2", "--epochs", "1", "--max-steps-per-epoch", "2", "--pose-encoder", "light", "--no-imagenet",
             "--threads", "2", "--workers", "1", "--initial-depth", "0.3", "--best-metric", "eigen_mono/abs_rel");
         Assert.True(o.ExitCode == 0, o.Stdout + o.Stderr);
