@@ -19,21 +19,23 @@ public sealed class OnnxDepthModel : IDisparityModel
     public int Height => Manifest.Height;
     public int Width => Manifest.Width;
 
-    OnnxDepthModel(string dir, ModelManifest manifest, InferenceSession session)
+    OnnxDepthModel(string dir, ModelManifest manifest, InferenceSession session, ModelPrecision precision)
     {
+        Precision = precision;
         Directory = dir;
         Manifest = manifest;
         _session = session;
     }
 
-    public static OnnxDepthModel Load(string dir, RuntimeOptions? options = null) => Load(dir, options, m => m.Model);
+    public ModelPrecision Precision { get; }
 
-    /// <summary>Loads another graph of the folder with the same manifest (the benchmark compares graphs).</summary>
-    public static OnnxDepthModel Load(string dir, RuntimeOptions? options, Func<ModelManifest, string> graphFile)
+    /// <summary>Loads the folder's graph of the given precision (<see cref="ModelManifest.GraphFile"/>: the one place that chooses it).</summary>
+    public static OnnxDepthModel Load(string dir, RuntimeOptions? options = null, ModelPrecision precision = ModelPrecision.Fp32)
     {
         var manifest = ModelManifest.Load(dir);
         var manifestPath = Path.Combine(dir, ModelManifest.FileName);
-        var modelPath = Path.Combine(dir, graphFile(manifest));
+        var graphFile = manifest.GraphFile(precision, dir);
+        var modelPath = Path.Combine(dir, graphFile);
         if (!File.Exists(modelPath)) throw new InputException(modelPath, "missing (named in model.json)");
         options ??= new RuntimeOptions();
         using var so = new SessionOptions
@@ -45,6 +47,7 @@ public sealed class OnnxDepthModel : IDisparityModel
             EnableMemoryPattern = options.EnableMemoryPattern,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        if (options.OptimizedModelPath is string optimized) so.OptimizedModelFilePath = optimized;
         InferenceSession session;
         try
         {
@@ -57,9 +60,9 @@ public sealed class OnnxDepthModel : IDisparityModel
         try
         {
             if (!session.InputMetadata.TryGetValue(manifest.InputName, out var input))
-                throw new InputException(manifestPath, $"inputName '{manifest.InputName}' is not an input of {graphFile(manifest)} (it has {string.Join(", ", session.InputMetadata.Keys)})");
+                throw new InputException(manifestPath, $"inputName '{manifest.InputName}' is not an input of {graphFile} (it has {string.Join(", ", session.InputMetadata.Keys)})");
             if (!session.OutputMetadata.ContainsKey(manifest.OutputName))
-                throw new InputException(manifestPath, $"outputName '{manifest.OutputName}' is not an output of {graphFile(manifest)}");
+                throw new InputException(manifestPath, $"outputName '{manifest.OutputName}' is not an output of {graphFile}");
             var dims = input.Dimensions;
             if (dims.Length != 4 || dims[1] != 3 || dims[2] != manifest.Height || dims[3] != manifest.Width)
                 throw new InputException(manifestPath, $"input size {manifest.Width}x{manifest.Height} does not match the graph's input [{string.Join(",", dims)}] (N,3,H,W)");
@@ -69,7 +72,7 @@ public sealed class OnnxDepthModel : IDisparityModel
             session.Dispose();
             throw;
         }
-        return new OnnxDepthModel(dir, manifest, session);
+        return new OnnxDepthModel(dir, manifest, session, precision);
     }
 
     public float[] PredictDisparity(float[] images, int batch)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Mlda.Checkpoints;
+using Mlda.Export;
 using Mlda.Networks;
 using Mlda.Prediction;
 using Mlda.Runtime;
@@ -21,12 +22,19 @@ public static class BenchInfer
         var throughputBatch = new Option<int>("--throughput-batch") { Description = "batch size for the throughput figure", DefaultValueFactory = _ => 8 };
         var ortThreads = new Option<int>("--ort-threads") { Description = "ONNX Runtime intra-op threads (0: one per physical core)", DefaultValueFactory = _ => 0 };
         var threads = SharedOptions.Threads("TorchSharp intra-op threads (0: its default, one per core)");
-        var command = new Command("infer", "TorchSharp eager vs ONNX Runtime: latency, throughput, memory of the encoder + depth decoder");
-        foreach (var o in new Option[] { weights, height, width, runs, throughputBatch, ortThreads, threads }) command.Options.Add(o);
+        var int8 = new Option<bool>("--int8") { Description = "time ONNX Runtime fp32 against the calibrated int8 graph (needs --calibration)" };
+        var calibration = new Option<string?>("--calibration") { Description = "images for the int8 calibration (with --int8)" };
+        var calibrationCount = new Option<int>("--calibration-count") { Description = "use the first N calibration images", DefaultValueFactory = _ => 64 };
+        var command = new Command("infer", "TorchSharp eager vs ONNX Runtime (or, with --int8, ONNX Runtime fp32 vs int8): latency, throughput, memory of the encoder + depth decoder");
+        foreach (var o in new Option[] { weights, height, width, runs, throughputBatch, ortThreads, threads, int8, calibration, calibrationCount }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             if (pr.GetValue(runs) < 1 || pr.GetValue(throughputBatch) < 1) throw new InputException(null, "--runs and --throughput-batch must be at least 1");
             if (pr.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(pr.GetValue(threads));
+            Int8ExportOptions? int8Options = pr.GetValue(int8)
+                ? new Int8ExportOptions(pr.GetValue(calibration) ?? throw new InputException(null, "--int8 needs --calibration IMAGES"), pr.GetValue(calibrationCount))
+                : null;
+            int8Options?.Files();   // a calibration folder without images fails before the model loads
             MldaNetworks nets;
             string source;
             if (pr.GetValue(weights) is string dir)
@@ -42,6 +50,7 @@ public static class BenchInfer
             }
             using (nets)
             {
+                if (int8Options is not null) return Precision(nets, source, int8Options, pr.GetValue(runs), pr.GetValue(throughputBatch), pr.GetValue(ortThreads), ct);
                 var r = InferenceBenchmark.Run(nets, pr.GetValue(runs), pr.GetValue(throughputBatch), 3,
                     new RuntimeOptions(IntraOpThreads: pr.GetValue(ortThreads)), new ConsoleProgress(), ct);
                 var inv = CultureInfo.InvariantCulture;
@@ -55,5 +64,19 @@ public static class BenchInfer
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>ONNX Runtime fp32 against int8; the last line is the ratio.</summary>
+    static int Precision(MldaNetworks nets, string source, Int8ExportOptions int8, int runs, int throughputBatch, int ortThreads, CancellationToken ct)
+    {
+        var r = InferenceBenchmark.RunInt8(nets, int8, runs, throughputBatch, 3, new RuntimeOptions(IntraOpThreads: ortThreads), new ConsoleProgress(), ct);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"MLDA-Net at {r.Width}x{r.Height} ({source}), {2.0 * r.MacsPerImage / 1e9:F1} GFLOP per image, int8 calibrated on {r.CalibrationImages} images, " +
+                          $"{Environment.ProcessorCount} logical cores, ONNX Runtime {(ortThreads == 0 ? "default" : ortThreads.ToString(inv))} threads; batch-1 runs interleaved");
+        Console.WriteLine($"{"engine",-20}{"latency b1 median s",21}{"min s",9}{$"throughput b{r.Fp32.ThroughputBatch} img/s",22}{"peak RSS MB",13}{"GFLOP/s",10}");
+        foreach (var t in new[] { r.Fp32, r.Int8 })
+            Console.WriteLine($"{t.Engine,-20}{t.LatencyMedianSeconds.ToString("F4", inv),21}{t.LatencyMinSeconds.ToString("F4", inv),9}{t.ThroughputImagesPerSecond.ToString("F2", inv),22}{t.PeakResidentMegabytes.ToString("F0", inv),13}{t.GflopsPerSecond.ToString("F1", inv),10}");
+        Console.WriteLine($"int8/fp32 latency ratio {r.LatencyRatio.ToString("F2", inv)}");
+        return 0;
     }
 }

@@ -16,15 +16,29 @@ public static class ExportCommand
         var mode = TrainingModeOption();
         var verify = new Option<bool>("--verify") { Description = "run ONNX Runtime on random and real images and print the largest absolute difference from TorchSharp" };
         var images = new Option<string?>("--verify-images") { Description = "image or folder of real images for --verify (the first 4 are used)" };
-        var command = new Command("export", "export ONNX models (reference two-model split and one fused graph) and model.json");
-        foreach (var o in new Option[] { weights, output, mode, verify, images }) command.Options.Add(o);
+        var int8 = new Option<bool>("--int8") { Description = "also write mlda.int8.onnx: QDQ int8 convolutions calibrated on --calibration" };
+        var calibration = new Option<string?>("--calibration") { Description = "image or folder of images for the int8 activation ranges (sorted by name; real frames of the deployment's kind)" };
+        var calibrationCount = new Option<int>("--calibration-count") { Description = "use the first N calibration images (default 64)", DefaultValueFactory = _ => 64 };
+        var perChannel = new Option<bool>("--per-channel") { Description = "one int8 weight scale per output channel (default: one per convolution)" };
+        var method = new Option<string>("--calibration-method") { Description = "activation range: percentile (99.999 %, default) or minmax", DefaultValueFactory = _ => "percentile" };
+        method.AcceptOnlyFromAmong("percentile", "minmax");
+        var command = new Command("export", "export ONNX models (reference two-model split and one fused graph, optionally int8) and model.json");
+        foreach (var o in new Option[] { weights, output, mode, verify, images, int8, calibration, calibrationCount, perChannel, method }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var outDir = pr.GetValue(output)!;
+            Int8ExportOptions? int8Options = null;
+            if (pr.GetValue(int8))
+            {
+                var calibrationPath = pr.GetValue(calibration) ?? throw new InputException(null, "--int8 needs --calibration IMAGES (a folder of real frames)");
+                var quantization = new QuantizationOptions(pr.GetValue(method) == "minmax" ? CalibrationMethod.MinMax : CalibrationMethod.Percentile, pr.GetValue(perChannel));
+                int8Options = new Int8ExportOptions(calibrationPath, pr.GetValue(calibrationCount), quantization);
+                int8Options.Files();   // a calibration folder without images fails before the checkpoint loads
+            }
             using var nets = Checkpoint.Load(pr.GetValue(weights)!, depthOnly: true);
             nets.Eval();
             var trainingMode = Mlda.Prediction.CheckpointScaling.TrainingModeOf(pr.GetValue(weights)!, nets.Options, pr.GetValue(mode));
-            var result = OnnxExporter.Export(nets, outDir, ExportOptions.ForMode(trainingMode), new ConsoleProgress());
+            var result = OnnxExporter.Export(nets, outDir, ExportOptions.ForMode(trainingMode) with { Int8 = int8Options }, new ConsoleProgress());
             foreach (var f in result.Files) Console.WriteLine($"{f} ({new FileInfo(f).Length / 1e6:F1} MB)");
             Console.WriteLine($"input {result.Manifest.Width}x{result.Manifest.Height}, opset {result.Manifest.Opset}, dynamic batch, training mode {result.Manifest.TrainingMode}, " +
                               (result.Manifest.StereoScale is double s ? $"metric scale x{s.ToString(CultureInfo.InvariantCulture)}" : "no metric scale"));
@@ -51,6 +65,13 @@ public static class ExportCommand
             Console.WriteLine($"{"input",-28}{"batch",6}{"mlda.onnx",14}{"encoder+depth",16}");
             foreach (var c in checks) Console.WriteLine($"{c.Input,-28}{c.Batch,6}{c.FusedMaxAbsDiff,14:E2}{c.SplitMaxAbsDiff,16:E2}");
             Console.WriteLine($"largest absolute difference of the disparity, ONNX Runtime vs TorchSharp: {checks.Max(c => c.MaxAbsDiff):E2} (compared at equal batches: the guided filter normalises over the batch)");
+            if (int8Options is not null && pr.GetValue(images) is string realPath)
+            {
+                var files = PredictionSource.Open(realPath).Files.Take(4).ToList();
+                var real = ExportVerifier.RealImages(files, h, w);
+                var q = ExportVerifier.CompareInt8(outDir, $"real ({files.Count} images)", real.AsSpan(0, 3 * h * w).ToArray(), 1);
+                Console.WriteLine($"int8 vs fp32 ({Path.GetFileName(files[0])}, batch 1): disparity {q.DisparityMaxAbsDiff:E2}, depth {q.DepthMaxAbsDiff:F3} (relative {q.DepthMaxRelativeDiff:P1})");
+            }
             return 0;
         }));
         return command;

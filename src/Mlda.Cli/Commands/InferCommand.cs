@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mlda.Core.Prediction;
 using Mlda.Runtime;
 
 namespace Mlda.Cli.Commands;
@@ -9,15 +10,19 @@ public static class InferCommand
     {
         var modelDir = new Option<string>("--model") { Description = "exported model folder (mlda.onnx + model.json, from mlda export)", Required = true };
         var threads = SharedOptions.Threads("ONNX Runtime intra-op threads (0: one per physical core)");
+        var precision = new Option<string>("--precision") { Description = "fp32 (mlda.onnx) or int8 (mlda.int8.onnx, from mlda export --int8)", DefaultValueFactory = _ => "fp32" };
+        precision.AcceptOnlyFromAmong("fp32", "int8");
         var io = new PredictionCliOptions();
         var command = new Command("infer", "depth for an image, a folder or a video with the exported model and ONNX Runtime only");
         command.Options.Add(modelDir);
         command.Options.Add(threads);
+        command.Options.Add(precision);
         io.AddTo(command);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var request = io.Request(pr);
-            using var model = OnnxDepthModel.Load(pr.GetValue(modelDir)!, new RuntimeOptions(IntraOpThreads: pr.GetValue(threads)));
+            using var model = OnnxDepthModel.Load(pr.GetValue(modelDir)!, new RuntimeOptions(IntraOpThreads: pr.GetValue(threads)),
+                pr.GetValue(precision) == "int8" ? ModelPrecision.Int8 : ModelPrecision.Fp32);
             return io.Run(pr, model, model.Manifest.Scaling(io.UserScale(pr)), request, ct);
         }));
         return command;

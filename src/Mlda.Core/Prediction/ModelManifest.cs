@@ -11,6 +11,7 @@ public sealed record InputNormalisation(double[] Mean, double[] Std, bool Applie
 /// <c>model.json</c>, written by <c>mlda export</c> next to the ONNX files and read by <c>Mlda.Runtime</c>:
 /// everything a deployment needs besides the graph. Input: RGB float32 NCHW in [0,1] at exactly
 /// <see cref="Height"/>x<see cref="Width"/>, any batch. Output: the scale-0 sigmoid disparity [N,1,H,W].
+/// <see cref="Int8Model"/>, when present, names the calibrated int8 graph (same input and output).
 /// </summary>
 public sealed record ModelManifest(
     int FormatVersion,
@@ -27,7 +28,8 @@ public sealed record ModelManifest(
     string TrainingMode,
     double? StereoScale,
     int Opset,
-    string Note)
+    string Note,
+    string? Int8Model = null)
 {
     public const string FileName = "model.json";
     public const int CurrentFormatVersion = 1;
@@ -46,6 +48,14 @@ public sealed record ModelManifest(
 
     /// <summary>Depth conversion for this model: metric (×<see cref="StereoScale"/>) when it was trained with stereo, unless overridden.</summary>
     public DepthScaling Scaling(double? userScale = null) => new(MinDepth, MaxDepth, userScale ?? StereoScale);
+
+    /// <summary>The graph file for <paramref name="precision"/>; asking for int8 from a folder exported without it is an input error.</summary>
+    public string GraphFile(ModelPrecision precision, string dir) => precision switch
+    {
+        ModelPrecision.Fp32 => Model,
+        ModelPrecision.Int8 => Int8Model ?? throw new InputException(Path.Combine(dir, FileName), "lists no int8 model: export with mlda export --int8 --calibration IMAGES"),
+        _ => throw new ArgumentOutOfRangeException(nameof(precision)),
+    };
 
     public void Save(string dir) => AtomicFile.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Json) + "\n");
 

@@ -12,6 +12,9 @@ public sealed record VerificationResult(string Input, int Batch, double FusedMax
     public double MaxAbsDiff => Math.Max(FusedMaxAbsDiff, SplitMaxAbsDiff);
 }
 
+/// <summary>int8 against float32: largest disparity difference, largest depth difference (manifest units) and largest relative depth difference.</summary>
+public sealed record Int8Comparison(string Input, int Batch, double DisparityMaxAbsDiff, double DepthMaxAbsDiff, double DepthMaxRelativeDiff);
+
 /// <summary>
 /// Runs the exported graphs in ONNX Runtime against the TorchSharp networks on the same batches. Batches are
 /// compared as wholes: the guided filter normalises over the batch, so only equal batches are comparable.
@@ -49,6 +52,27 @@ public static class ExportVerifier
         var fusedOut = fused.PredictDisparity(images, batch);
         var splitOut = RunSplit(exportDir, fused.Manifest, images, batch);
         return new VerificationResult(label, batch, MaxAbsDiff(expected, fusedOut), MaxAbsDiff(expected, splitOut));
+    }
+
+    /// <summary>
+    /// The int8 graph against the float32 graph of the same folder, both in ONNX Runtime on the same batch: the
+    /// largest disparity difference, and the largest depth difference in the manifest's units (metres for stereo training).
+    /// </summary>
+    public static Int8Comparison CompareInt8(string exportDir, string label, float[] images, int batch, RuntimeOptions? runtime = null)
+    {
+        using var fp32 = OnnxDepthModel.Load(exportDir, runtime);
+        using var int8 = OnnxDepthModel.Load(exportDir, runtime, ModelPrecision.Int8);
+        var a = fp32.PredictDisparity(images, batch);
+        var b = int8.PredictDisparity(images, batch);
+        var scaling = fp32.Manifest.Scaling();
+        double depth = 0, relative = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double da = scaling.Depth(a[i]), db = scaling.Depth(b[i]);
+            depth = Math.Max(depth, Math.Abs(da - db));
+            relative = Math.Max(relative, Math.Abs(da - db) / da);
+        }
+        return new Int8Comparison(label, batch, MaxAbsDiff(a, b), depth, relative);
     }
 
     /// <summary>encoder.onnx then depth.onnx (the reference's two-model inference), output disp_0.</summary>

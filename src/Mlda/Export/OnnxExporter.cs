@@ -7,7 +7,7 @@ using Mlda.Networks;
 namespace Mlda.Export;
 
 /// <summary>How the exported model turns disparity into depth: the <see cref="Core.Prediction.TrainingMode"/> (M, S, MS) decides whether ×5.4 gives metres.</summary>
-public sealed record ExportOptions(string TrainingMode = Core.Prediction.TrainingMode.MonoStereo, double? StereoScale = DepthScaling.StereoScaleFactor)
+public sealed record ExportOptions(string TrainingMode = Core.Prediction.TrainingMode.MonoStereo, double? StereoScale = DepthScaling.StereoScaleFactor, Int8ExportOptions? Int8 = null)
 {
     /// <summary>Mono-only training has no metric scale; stereo and mono+stereo learn the 0.1 baseline (×5.4 to metres).</summary>
     public static ExportOptions ForMode(string mode) =>
@@ -21,7 +21,8 @@ public sealed record ExportResult(string Dir, IReadOnlyList<string> Files, Model
 /// <summary>
 /// Writes the exported model folder: <c>encoder.onnx</c> (image → feature1..feature5) and <c>depth.onnx</c>
 /// (features → disp_0..disp_3, scale 0 first), the reference's two-model split; <c>mlda.onnx</c>, image →
-/// scale-0 disparity in one graph; and <c>model.json</c>. Opset 17, dynamic batch, batch norm folded.
+/// scale-0 disparity in one graph; with <see cref="ExportOptions.Int8"/>, <c>mlda.int8.onnx</c> (<see cref="Int8Export"/>);
+/// and <c>model.json</c>. Opset 17, dynamic batch, batch norm folded.
 /// model.json is written last, so a folder without it is an unfinished export.
 /// </summary>
 public static class OnnxExporter
@@ -74,7 +75,7 @@ public static class OnnxExporter
         return g.ToBytes(Producer, "MLDA-Net: RGB [0,1] NCHW in (normalised inside), scale-0 sigmoid disparity out.");
     }
 
-    public static ModelManifest Manifest(ModelOptions options, ExportOptions export) => new(
+    public static ModelManifest Manifest(ModelOptions options, ExportOptions export, bool withInt8 = false) => new(
         FormatVersion: ModelManifest.CurrentFormatVersion,
         Model: FusedFile,
         Encoder: EncoderFile,
@@ -89,10 +90,12 @@ public static class OnnxExporter
         TrainingMode: export.TrainingMode,
         StereoScale: export.StereoScale,
         Opset: (int)OnnxGraph.Opset,
-        Note: ModelManifest.BatchNote);
+        Note: ModelManifest.BatchNote,
+        Int8Model: withInt8 ? Int8Export.File : null);
 
     public static ExportResult Export(MldaNetworks nets, string outDir, ExportOptions export, IProgress<ProgressUpdate>? progress = null)
     {
+        var calibration = export.Int8?.Files();   // a bad calibration folder fails before anything is written
         Directory.CreateDirectory(outDir);
         var manifestPath = Path.Combine(outDir, ModelManifest.FileName);
         // An older model.json would vouch for files that are about to change: remove it first.
@@ -106,7 +109,14 @@ public static class OnnxExporter
             AtomicFile.WriteAllBytes(path, graphs[i].Build(nets));
             files.Add(path);
         }
-        var manifest = Manifest(nets.Options, export);
+        if (export.Int8 is not null && calibration is not null)
+        {
+            var int8 = Int8Export.Build(nets, export.Int8, progress);
+            var path = Path.Combine(outDir, Int8Export.File);
+            AtomicFile.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(int8.Model));
+            files.Add(path);
+        }
+        var manifest = Manifest(nets.Options, export, export.Int8 is not null);
         manifest.Save(outDir);
         files.Add(manifestPath);
         progress?.Report(new ProgressUpdate("export", graphs.Length + 1, graphs.Length + 1, ModelManifest.FileName));

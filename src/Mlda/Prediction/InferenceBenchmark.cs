@@ -27,6 +27,13 @@ public sealed record InferenceBenchmarkResult(int Height, int Width, long MacsPe
     public double LatencyRatio => Onnx.LatencyMedianSeconds / Torch.LatencyMedianSeconds;
 }
 
+/// <summary>The float32 and the calibrated int8 graph of one export in ONNX Runtime, measured in the same process.</summary>
+public sealed record PrecisionBenchmarkResult(int Height, int Width, long MacsPerImage, int CalibrationImages, EngineTiming Fp32, EngineTiming Int8)
+{
+    /// <summary>int8 latency over fp32 latency (batch 1, medians of interleaved runs): below 1 means int8 is faster.</summary>
+    public double LatencyRatio => Int8.LatencyMedianSeconds / Fp32.LatencyMedianSeconds;
+}
+
 /// <summary>
 /// TorchSharp eager against ONNX Runtime on the same networks in one process: the networks are exported to a
 /// temporary folder and both engines run the same inputs. Latency: warm, batch 1, median of many runs.
@@ -61,6 +68,72 @@ public static class InferenceBenchmark
         }
     }
 
+    /// <summary>
+    /// ONNX Runtime fp32 against int8 (<c>mlda bench --int8</c>): one export with both graphs, calibrated on
+    /// <paramref name="int8"/>'s images. Batch-1 runs alternate between the two graphs, so that a shared machine's
+    /// changing load falls on both alike; GFLOP/s counts the float network's MACs for both.
+    /// </summary>
+    public static PrecisionBenchmarkResult RunInt8(MldaNetworks nets, Int8ExportOptions int8, int latencyRuns = 20, int throughputBatch = 8, int throughputRuns = 3,
+        RuntimeOptions? runtime = null, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+    {
+        nets.Eval();
+        int h = nets.Options.Height, w = nets.Options.Width;
+        long macs = CountMacs(nets);
+        var dir = Path.Combine(Path.GetTempPath(), "mlda-bench-" + Guid.NewGuid().ToString("N")[..10]);
+        try
+        {
+            OnnxExporter.Export(nets, dir, new ExportOptions() with { Int8 = int8 }, progress);
+            using var fp32 = OnnxDepthModel.Load(dir, runtime);
+            using var q = OnnxDepthModel.Load(dir, runtime, Core.Prediction.ModelPrecision.Int8);
+            var one = ExportVerifier.RandomImages(1, h, w, seed: 1);
+            for (int i = 0; i < 2; i++) { fp32.PredictDisparity(one, 1); q.PredictDisparity(one, 1); }
+            var (tf, tq) = (new double[latencyRuns], new double[latencyRuns]);
+            for (int i = 0; i < latencyRuns; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                tf[i] = Time(() => fp32.PredictDisparity(one, 1));
+                tq[i] = Time(() => q.PredictDisparity(one, 1));
+                progress?.Report(new ProgressUpdate("fp32 and int8, batch 1", i + 1, latencyRuns));
+            }
+            var fp32Timing = Throughput("ONNX Runtime fp32", fp32.PredictDisparity, tf, h, w, macs, throughputBatch, throughputRuns, progress, ct);
+            var int8Timing = Throughput("ONNX Runtime int8", q.PredictDisparity, tq, h, w, macs, throughputBatch, throughputRuns, progress, ct);
+            return new PrecisionBenchmarkResult(h, w, macs, int8.Files().Count, fp32Timing, int8Timing);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    static double Time(Action run)
+    {
+        var sw = Stopwatch.StartNew();
+        run();
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    static EngineTiming Throughput(string engine, Func<float[], int, float[]> predict, double[] latencies, int h, int w, long macs, int batch, int batchRuns,
+        IProgress<ProgressUpdate>? progress, CancellationToken ct)
+    {
+        var many = ExportVerifier.RandomImages(batch, h, w, seed: 2);
+        ResetPeakMemory();
+        predict(many, batch);
+        var total = Stopwatch.StartNew();
+        for (int i = 0; i < batchRuns; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            predict(many, batch);
+            progress?.Report(new ProgressUpdate($"{engine} batch {batch}", i + 1, batchRuns));
+        }
+        double throughput = batch * batchRuns / total.Elapsed.TotalSeconds;
+        var times = latencies.Order().ToArray();
+        double median = Median(times);
+        return new EngineTiming(engine, median, times[0], times.Length, throughput, batch, PeakResidentMegabytes(), 2.0 * macs / median / 1e9);
+    }
+
+    static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+
     /// <summary>MACs of encoder + depth decoder for one image.</summary>
     public static long CountMacs(MldaNetworks nets)
     {
@@ -91,7 +164,7 @@ public static class InferenceBenchmark
             progress?.Report(new ProgressUpdate($"{engine} batch 1", i + 1, latencyRuns));
         }
         Array.Sort(times);
-        double median = latencyRuns % 2 == 1 ? times[latencyRuns / 2] : 0.5 * (times[latencyRuns / 2 - 1] + times[latencyRuns / 2]);
+        double median = Median(times);
         predict(many, batch);
         var total = Stopwatch.StartNew();
         for (int i = 0; i < batchRuns; i++)
