@@ -113,10 +113,10 @@ public static class InferenceBenchmark
     }
 
     static EngineTiming Throughput(string engine, Func<float[], int, float[]> predict, double[] latencies, int h, int w, long macs, int batch, int batchRuns,
-        IProgress<ProgressUpdate>? progress, CancellationToken ct)
+        IProgress<ProgressUpdate>? progress, CancellationToken ct, bool resetPeak = true)
     {
         var many = ExportVerifier.RandomImages(batch, h, w, seed: 2);
-        ResetPeakMemory();
+        if (resetPeak) ResetPeakMemory();
         predict(many, batch);
         var total = Stopwatch.StartNew();
         for (int i = 0; i < batchRuns; i++)
@@ -151,30 +151,16 @@ public static class InferenceBenchmark
         IProgress<ProgressUpdate>? progress, CancellationToken ct)
     {
         var one = ExportVerifier.RandomImages(1, h, w, seed: 1);
-        var many = ExportVerifier.RandomImages(batch, h, w, seed: 2);
         ResetPeakMemory();
         for (int i = 0; i < 2; i++) predict(one, 1);   // warm-up: allocations, kernel selection, thread pools
         var times = new double[latencyRuns];
         for (int i = 0; i < latencyRuns; i++)
         {
             ct.ThrowIfCancellationRequested();
-            var sw = Stopwatch.StartNew();
-            predict(one, 1);
-            times[i] = sw.Elapsed.TotalSeconds;
+            times[i] = Time(() => predict(one, 1));
             progress?.Report(new ProgressUpdate($"{engine} batch 1", i + 1, latencyRuns));
         }
-        Array.Sort(times);
-        double median = Median(times);
-        predict(many, batch);
-        var total = Stopwatch.StartNew();
-        for (int i = 0; i < batchRuns; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            predict(many, batch);
-            progress?.Report(new ProgressUpdate($"{engine} batch {batch}", i + 1, batchRuns));
-        }
-        double throughput = batch * batchRuns / total.Elapsed.TotalSeconds;
-        return new EngineTiming(engine, median, times[0], latencyRuns, throughput, batch, PeakResidentMegabytes(), 2.0 * macs / median / 1e9);
+        return Throughput(engine, predict, times, h, w, macs, batch, batchRuns, progress, ct, resetPeak: false);
     }
 
     static void ResetPeakMemory()
