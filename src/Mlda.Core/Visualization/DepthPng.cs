@@ -1,4 +1,5 @@
 using Mlda.Core.Imaging;
+using Mlda.Core.IO;
 using OpenCvSharp;
 
 namespace Mlda.Core.Visualization;

@@ -50,7 +50,7 @@ public static class PointCloud
         }
     }
 
-    /// <summary>Reads a PLY written by <see cref="WritePly"/> (binary little endian, xyz float + rgb uchar).</summary>
+    /// <summary>Reads a PLY written by <see cref="WritePly(string, IReadOnlyList{ColouredPoint})"/> (binary little endian, xyz float + rgb uchar).</summary>
     public static List<ColouredPoint> ReadPly(string path)
     {
         using var s = File.OpenRead(path);
