@@ -56,9 +56,7 @@ public static class BenchInfer
                 var inv = CultureInfo.InvariantCulture;
                 Console.WriteLine($"MLDA-Net encoder + depth decoder at {r.Width}x{r.Height} ({source}), {2.0 * r.MacsPerImage / 1e9:F1} GFLOP per image (2 x MACs), " +
                                   $"{Environment.ProcessorCount} logical cores, TorchSharp {r.TorchThreads} threads, ONNX Runtime {(pr.GetValue(ortThreads) == 0 ? "default" : pr.GetValue(ortThreads).ToString(inv))} threads");
-                Console.WriteLine($"{"engine",-18}{"latency b1 median s",21}{"min s",9}{$"throughput b{r.Torch.ThroughputBatch} img/s",22}{"peak RSS MB",13}{"GFLOP/s",10}");
-                foreach (var t in new[] { r.Torch, r.Onnx })
-                    Console.WriteLine($"{t.Engine,-18}{t.LatencyMedianSeconds.ToString("F4", inv),21}{t.LatencyMinSeconds.ToString("F4", inv),9}{t.ThroughputImagesPerSecond.ToString("F2", inv),22}{t.PeakResidentMegabytes.ToString("F0", inv),13}{t.GflopsPerSecond.ToString("F1", inv),10}");
+                PrintTimings(r.Torch, r.Onnx);
                 Console.WriteLine($"latency ratio ONNX Runtime / TorchSharp eager (batch 1, median): {r.LatencyRatio.ToString("F2", inv)}");
             }
             return 0;
@@ -73,10 +71,17 @@ public static class BenchInfer
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"MLDA-Net at {r.Width}x{r.Height} ({source}), {2.0 * r.MacsPerImage / 1e9:F1} GFLOP per image, int8 calibrated on {r.CalibrationImages} images, " +
                           $"{Environment.ProcessorCount} logical cores, ONNX Runtime {(ortThreads == 0 ? "default" : ortThreads.ToString(inv))} threads; batch-1 runs interleaved");
-        Console.WriteLine($"{"engine",-20}{"latency b1 median s",21}{"min s",9}{$"throughput b{r.Fp32.ThroughputBatch} img/s",22}{"peak RSS MB",13}{"GFLOP/s",10}");
-        foreach (var t in new[] { r.Fp32, r.Int8 })
-            Console.WriteLine($"{t.Engine,-20}{t.LatencyMedianSeconds.ToString("F4", inv),21}{t.LatencyMinSeconds.ToString("F4", inv),9}{t.ThroughputImagesPerSecond.ToString("F2", inv),22}{t.PeakResidentMegabytes.ToString("F0", inv),13}{t.GflopsPerSecond.ToString("F1", inv),10}");
+        PrintTimings(r.Fp32, r.Int8);
         Console.WriteLine($"int8/fp32 latency ratio {r.LatencyRatio.ToString("F2", inv)}");
         return 0;
+    }
+
+    /// <summary>One row per engine: latency, throughput, memory, GFLOP/s.</summary>
+    static void PrintTimings(params EngineTiming[] engines)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"{"engine",-20}{"latency b1 median s",21}{"min s",9}{$"throughput b{engines[0].ThroughputBatch} img/s",22}{"peak RSS MB",13}{"GFLOP/s",10}");
+        foreach (var t in engines)
+            Console.WriteLine($"{t.Engine,-20}{t.LatencyMedianSeconds.ToString("F4", inv),21}{t.LatencyMinSeconds.ToString("F4", inv),9}{t.ThroughputImagesPerSecond.ToString("F2", inv),22}{t.PeakResidentMegabytes.ToString("F0", inv),13}{t.GflopsPerSecond.ToString("F1", inv),10}");
     }
 }
