@@ -135,7 +135,7 @@ public class SceneCliTests
         Assert.NotEqual(npy, fixedScale);
 
         var scene = Path.Combine(dir["npy"], "2024_06_01_drive_0002_sync");
-        var p = MldaProcess.Run(TimeSpan.FromMinutes(5), "predict", "--weights", dir["model"], "--input", scene, "--out", dir["pred"], "--outputs", "ply", "--mode", "mono", "--scale", "1");
+        var p = MldaProcess.Run(TimeSpan.FromMinutes(5), "predict", "--weights", dir["model"], "--input", scene, "--out", dir["pred"], "--outputs", "ply", "--mode", "M", "--scale", "1");
         Assert.True(p.ExitCode == 0, p.Stderr);
         Assert.Contains($"point clouds use {Path.Combine(scene, "cam.txt")} (fx 90", p.Stdout);
         Assert.Equal(5, Directory.GetFiles(dir["pred"], "*.ply").Length);
