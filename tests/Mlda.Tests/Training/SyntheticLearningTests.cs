@@ -37,7 +37,7 @@ public class SyntheticLearningTests(ITestOutputHelper output)
         {
             DataPath = data, SplitDir = splits, LogDir = tmp["runs"], ModelName = "learn", HintPath = tmp["hints"],
             Mode = "MS", Height = 64, Width = 192, PoseEncoder = PoseEncoderKind.Light, ImageNetPretrained = true,
-            Epochs = 4, SchedulerStepSize = 100, LearningRate = 1e-4, BatchSize = 4, CacheImages = true, LogFrequency = 10, Seed = 1,
+            Epochs = 6, SchedulerStepSize = 100, LearningRate = 1e-4, BatchSize = 4, CacheImages = true, LogFrequency = 10, Seed = 1,
             InitialDepth = 3.0, MaxValidationItems = 4,
         };
         var testSplit = Path.Combine(splits, "test_files.txt");
