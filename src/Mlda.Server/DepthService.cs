@@ -12,7 +12,7 @@ namespace Mlda.Server;
 /// </summary>
 public sealed class DepthService(IDisparityModel model, DepthScaling scaling, string manifestJson, string trainingMode) : IDisposable
 {
-    readonly DepthPredictor _predictor = new(model, scaling);
+    readonly DepthPredictor _predictor = new(new OneRunAtATime(model), scaling);
 
     public IDisparityModel Model => model;
     public DepthScaling Scaling => scaling;
@@ -39,6 +39,26 @@ public sealed class DepthService(IDisparityModel model, DepthScaling scaling, st
     }
 
     public DepthPrediction Predict(Mat bgr) => _predictor.Predict(bgr);
+
+    public void Dispose() => model.Dispose();
+}
+
+/// <summary>
+/// Lets one ONNX Runtime run through at a time while the requests' decoding, resizing and encoding go on around it.
+/// One run at batch 1 already keeps every intra-op thread busy; runs started beside it share the same cores and
+/// only evict each other's activations from the caches (measured with <c>mlda bench serve</c>, see the README).
+/// </summary>
+sealed class OneRunAtATime(IDisparityModel model) : IDisparityModel
+{
+    readonly Lock _run = new();
+
+    public int Height => model.Height;
+    public int Width => model.Width;
+
+    public float[] PredictDisparity(float[] images, int batch)
+    {
+        lock (_run) return model.PredictDisparity(images, batch);
+    }
 
     public void Dispose() => model.Dispose();
 }
