@@ -30,6 +30,7 @@ public static class EvalCommand
         var mode = new Option<string?>("--eval-mode") { Description = "mono: per-image median scaling; stereo: x5.4 (KITTI eigen protocol: required; scene folders: mono unless --scale)" };
         var maxDepth = new Option<double>("--max-depth") { Description = "scene folder: ground truth beyond this (metres) is not evaluated and predictions are clamped to it", DefaultValueFactory = _ => EvaluationOptions.MaxDepth };
         var scale = new Option<double?>("--scale") { Description = "scene folder: a fixed scale (metres per network unit) instead of per-image median scaling" };
+        var precision = SharedOptions.Precision();
         var intrinsics = new Option<string?>("--intrinsics") { Description = "scene folder: fx,fy,cx,cy in pixels for scenes without cam.txt" };
         mode.AcceptOnlyFromAmong("mono", "stereo");
         var post = new Option<bool>("--post-process") { Description = "flip post-processing: with --weights/--model the mirror images are predicted in the same batch; --disps then holds 2N maps: the N disparities, then those predicted for the mirrored images (still mirrored)" };
@@ -39,12 +40,15 @@ public static class EvalCommand
         mask.AcceptOnlyFromAmong("eigen", "valid");
         var gt = new Option<string?>("--gt") { Description = "ground truth from `mlda export-gt` for this split, instead of regenerating it from the scans" };
         var command = new Command("eval", "Eigen-protocol evaluation of a checkpoint, an ONNX export or external disparities");
-        foreach (var o in new Option[] { data, split, named, protocol, disps, weights, model, mode, post, batch, json, mask, gt, maxDepth, scale, intrinsics }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, split, named, protocol, disps, weights, model, mode, post, batch, json, mask, gt, maxDepth, scale, intrinsics, precision }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
+            var exportPrecision = SharedOptions.PrecisionValue(pr, precision);
+            if (SharedOptions.Given(pr, precision) && pr.GetValue(model) is null)
+                throw new InputException(null, "--precision chooses the graph of an export: use it with --model");
             if (pr.GetValue(split) is null && SceneLayout.IsSceneRoot(pr.GetValue(data)!))
                 return EvaluateScenes(pr.GetValue(data)!, pr.GetValue(named) ?? "test", pr.GetValue(weights), pr.GetValue(model), pr.GetValue(mode), pr.GetValue(scale),
-                    pr.GetValue(maxDepth), pr.GetValue(post), pr.GetValue(batch), pr.GetValue(json), pr.GetValue(intrinsics), ct);
+                    pr.GetValue(maxDepth), pr.GetValue(post), pr.GetValue(batch), pr.GetValue(json), pr.GetValue(intrinsics), exportPrecision, ct);
             bool reference = pr.GetValue(protocol) == "reference";
             var splitPath = SplitOption.FileOf(pr.GetValue(split), pr.GetValue(named), reference ? ["val"] : ["test", "val"]);
             var entries = SplitFile.Read(splitPath);
@@ -66,7 +70,7 @@ public static class EvalCommand
             else
             {
                 Console.WriteLine($"-> Loading {(weightsPath is null ? "the exported model" : "weights")} from {weightsPath ?? modelPath}");
-                var predictor = weightsPath is not null ? CheckpointPredictor(weightsPath, postProcess) : ExportPredictor(modelPath!, postProcess);
+                var predictor = weightsPath is not null ? CheckpointPredictor(weightsPath, postProcess) : ExportPredictor(modelPath!, postProcess, exportPrecision);
                 using var disparityModel = predictor.Model;
                 Console.WriteLine($"-> Computing predictions with size {disparityModel.Width}x{disparityModel.Height}");
                 external = SplitPrediction.Predict(predictor, pr.GetValue(data)!, entries, splitPath, pr.GetValue(batch), new ConsoleProgress(), ct);
@@ -101,15 +105,15 @@ public static class EvalCommand
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static DepthPredictor ExportPredictor(string modelDir, bool postProcess)
+    static DepthPredictor ExportPredictor(string modelDir, bool postProcess, ModelPrecision precision)
     {
-        var model = OnnxDepthModel.Load(modelDir);
+        var model = OnnxDepthModel.Load(modelDir, precision: precision);
         return new DepthPredictor(model, model.Manifest.Scaling(), postProcess);
     }
 
     /// <summary>A scene folder's split: its frames with ground truth, predicted by a checkpoint or an export.</summary>
     static int EvaluateScenes(string root, string splitName, string? weightsPath, string? modelPath, string? mode, double? scale, double maxDepth,
-                              bool postProcess, int batchSize, string? jsonPath, string? intrinsics, CancellationToken ct)
+                              bool postProcess, int batchSize, string? jsonPath, string? intrinsics, ModelPrecision precision, CancellationToken ct)
     {
         var splitPath = SceneLayout.SplitPath(root, splitName);
         if ((weightsPath is null) == (modelPath is null)) throw new InputException(splitPath, "a scene folder is evaluated with --weights (a model folder) or --model (an export)");
@@ -125,7 +129,7 @@ public static class EvalCommand
             DepthCap = maxDepth,
         };
         Console.WriteLine($"-> Loading {(weightsPath is null ? "the exported model" : "weights")} from {weightsPath ?? modelPath}");
-        var predictor = weightsPath is not null ? CheckpointPredictor(weightsPath, postProcess) : ExportPredictor(modelPath!, postProcess);
+        var predictor = weightsPath is not null ? CheckpointPredictor(weightsPath, postProcess) : ExportPredictor(modelPath!, postProcess, precision);
         using var disparityModel = predictor.Model;
         Console.WriteLine($"-> Evaluating {scenes.Count} scene(s) of {splitPath} at {disparityModel.Width}x{disparityModel.Height}");
         Console.WriteLine(EvaluationReport.ModeLine(options));

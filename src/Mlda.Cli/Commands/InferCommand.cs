@@ -10,8 +10,7 @@ public static class InferCommand
     {
         var modelDir = new Option<string>("--model") { Description = "exported model folder (mlda.onnx + model.json, from mlda export)", Required = true };
         var threads = SharedOptions.Threads("ONNX Runtime intra-op threads (0: one per physical core)");
-        var precision = new Option<string>("--precision") { Description = "fp32 (mlda.onnx) or int8 (mlda.int8.onnx, from mlda export --int8)", DefaultValueFactory = _ => "fp32" };
-        precision.AcceptOnlyFromAmong("fp32", "int8");
+        var precision = SharedOptions.Precision();
         var io = new PredictionCliOptions();
         var command = new Command("infer", "depth for an image, a folder or a video with the exported model and ONNX Runtime only");
         command.Options.Add(modelDir);
@@ -22,7 +21,7 @@ public static class InferCommand
         {
             var request = io.Request(pr);
             using var model = OnnxDepthModel.Load(pr.GetValue(modelDir)!, new RuntimeOptions(IntraOpThreads: pr.GetValue(threads)),
-                pr.GetValue(precision) == "int8" ? ModelPrecision.Int8 : ModelPrecision.Fp32);
+                SharedOptions.PrecisionValue(pr, precision));
             return io.Run(pr, model, model.Manifest.Scaling(io.UserScale(pr)), request, ct);
         }));
         return command;

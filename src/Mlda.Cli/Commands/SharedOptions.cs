@@ -41,6 +41,21 @@ static class SharedOptions
     public static Option<int> Threads(string description, int defaultValue = 0) =>
         new("--threads") { Description = description, DefaultValueFactory = _ => defaultValue };
 
+    /// <summary><c>--precision</c>: which graph of an export ONNX Runtime runs.</summary>
+    public static Option<string> Precision()
+    {
+        var option = new Option<string>("--precision")
+        {
+            Description = "fp32 (mlda.onnx) or int8 (mlda.int8.onnx, from mlda export --int8)",
+            DefaultValueFactory = _ => "fp32",
+        };
+        option.AcceptOnlyFromAmong("fp32", "int8");
+        return option;
+    }
+
+    public static Mlda.Core.Prediction.ModelPrecision PrecisionValue(ParseResult pr, Option<string> option) =>
+        pr.GetValue(option) == "int8" ? Mlda.Core.Prediction.ModelPrecision.Int8 : Mlda.Core.Prediction.ModelPrecision.Fp32;
+
     public static Option<string> Device(string defaultValue) =>
         new("--device") { Description = "cpu, cuda or cuda:N (cuda needs a CUDA build of TorchSharp and a GPU)", DefaultValueFactory = _ => defaultValue };
 

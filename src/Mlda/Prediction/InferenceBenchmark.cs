@@ -49,18 +49,25 @@ public static class InferenceBenchmark
         nets.Eval();
         int h = nets.Options.Height, w = nets.Options.Width;
         long macs = CountMacs(nets);
-        var dir = Path.Combine(Path.GetTempPath(), "mlda-bench-" + Guid.NewGuid().ToString("N")[..10]);
-        try
+        return InTemporaryExport(nets, new ExportOptions(), progress, dir =>
         {
-            progress?.Report(new ProgressUpdate("export", 0, 1));
-            OnnxExporter.Export(nets, dir, new ExportOptions());
-            progress?.Report(new ProgressUpdate("export", 1, 1));
             using var torchModel = new TorchDisparityModel(nets, ownsNetworks: false);
             var torchTiming = Measure("TorchSharp eager", torchModel.PredictDisparity, h, w, macs, latencyRuns, throughputBatch, throughputRuns, progress, ct);
             EngineTiming onnxTiming;
             using (var onnx = OnnxDepthModel.Load(dir, runtime))
                 onnxTiming = Measure("ONNX Runtime", onnx.PredictDisparity, h, w, macs, latencyRuns, throughputBatch, throughputRuns, progress, ct);
             return new InferenceBenchmarkResult(h, w, macs, get_num_threads(), torchTiming, onnxTiming);
+        });
+    }
+
+    /// <summary>Runs <paramref name="body"/> on an export of <paramref name="nets"/> in a temporary folder, deleted afterwards.</summary>
+    static T InTemporaryExport<T>(MldaNetworks nets, ExportOptions options, IProgress<ProgressUpdate>? progress, Func<string, T> body)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mlda-bench-" + Guid.NewGuid().ToString("N")[..10]);
+        try
+        {
+            OnnxExporter.Export(nets, dir, options, progress);
+            return body(dir);
         }
         finally
         {
@@ -79,10 +86,8 @@ public static class InferenceBenchmark
         nets.Eval();
         int h = nets.Options.Height, w = nets.Options.Width;
         long macs = CountMacs(nets);
-        var dir = Path.Combine(Path.GetTempPath(), "mlda-bench-" + Guid.NewGuid().ToString("N")[..10]);
-        try
+        return InTemporaryExport(nets, new ExportOptions() with { Int8 = int8 }, progress, dir =>
         {
-            OnnxExporter.Export(nets, dir, new ExportOptions() with { Int8 = int8 }, progress);
             using var fp32 = OnnxDepthModel.Load(dir, runtime);
             using var q = OnnxDepthModel.Load(dir, runtime, Core.Prediction.ModelPrecision.Int8);
             var one = ExportVerifier.RandomImages(1, h, w, seed: 1);
@@ -98,11 +103,7 @@ public static class InferenceBenchmark
             var fp32Timing = Throughput("ONNX Runtime fp32", fp32.PredictDisparity, tf, h, w, macs, throughputBatch, throughputRuns, progress, ct);
             var int8Timing = Throughput("ONNX Runtime int8", q.PredictDisparity, tq, h, w, macs, throughputBatch, throughputRuns, progress, ct);
             return new PrecisionBenchmarkResult(h, w, macs, int8.Files().Count, fp32Timing, int8Timing);
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, true);
-        }
+        });
     }
 
     static double Time(Action run)

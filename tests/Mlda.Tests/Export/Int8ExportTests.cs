@@ -114,4 +114,29 @@ public class Int8ExportTests : IClassFixture<Int8ExportTests.Int8Exported>
         Assert.Equal(CommandRunner.BadInput, rc);
         Assert.False(Directory.Exists(outDir["x"]));
     }
+
+    [Fact]
+    public void Eval_runs_the_graph_its_precision_names()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["split.txt"], Evaluation.ReferenceData.SplitText);
+        string[] Args(string source, string path, string precision) =>
+            ["eval", "--data", SharedData.KittiRawSample, "--split-file", dir["split.txt"], source, path, "--eval-mode", "mono",
+             "--batch-size", "2", "--precision", precision, "--json", dir[precision + ".json"]];
+        foreach (var precision in new[] { "fp32", "int8" })
+        {
+            var r = Evaluation.MldaProcess.Run(Args("--model", _model.Dir.Path, precision));
+            Assert.True(r.ExitCode == 0, r.Stderr);
+        }
+        double AbsRel(string precision) =>
+            (double)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir[precision + ".json"]))!["metrics"]!["abs_rel"]!;
+
+        // The same evaluation in this process, through the int8 graph: what --precision int8 must have run.
+        using var int8 = OnnxDepthModel.Load(_model.Dir.Path, precision: ModelPrecision.Int8);
+        var expected = Prediction.PredictionPathTests.Evaluate(new DepthPredictor(int8, int8.Manifest.Scaling()), dir["split.txt"]).Mean.AbsRel;
+        Assert.True(Math.Abs(AbsRel("int8") - expected) < 1e-9, $"eval --precision int8 {AbsRel("int8")} vs the int8 graph {expected}");
+        Assert.NotEqual(AbsRel("fp32"), AbsRel("int8"));
+
+        Evaluation.MldaProcess.AssertBadInput(Evaluation.MldaProcess.Run(Args("--weights", _model.Dir.Path, "int8")), "--precision", "--model");
+    }
 }

@@ -33,7 +33,7 @@ public class PredictionPathTests(ITestOutputHelper output)
         return (weights, export);
     }
 
-    static EvaluationResult Evaluate(DepthPredictor predictor, string splitPath)
+    internal static EvaluationResult Evaluate(DepthPredictor predictor, string splitPath)
     {
         var entries = SplitFile.Read(splitPath);
         var d = SplitPrediction.Predict(predictor, Data, entries, splitPath, batchSize: 2);
