@@ -8,8 +8,8 @@ namespace Mlda.Cli.Commands;
 
 /// <summary>
 /// <c>mlda bench serve</c>: starts <c>mlda serve</c> on a free loopback port as its own process (so its memory is its
-/// own), times the model alone at batch 1, loads the server with N concurrent clients for S seconds, stops it, then times the model alone again and the
-/// whole infer path in this process with the same threads, for comparison.
+/// own), times the model alone at batch 1, loads the server with N concurrent clients for S seconds, stops it, then
+/// times the model alone again and the whole infer path in this process with the same threads, for comparison.
 /// </summary>
 public static class BenchServe
 {
