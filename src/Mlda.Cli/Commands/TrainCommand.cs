@@ -30,6 +30,7 @@ public static class TrainCommand
         var lr = new Option<double>("--learning-rate") { Description = "Adam learning rate", DefaultValueFactory = _ => d.LearningRate };
         var bestMetric = new Option<string>("--best-metric") { Description = "what best_weights is chosen by: rmse_avg (reference) or an Eigen metric such as eigen_stereo/abs_rel", DefaultValueFactory = _ => d.BestMetric };
         var warmup = new Option<int>("--warmup-steps") { Description = "raise the rate linearly over the first N steps (0: the reference)", DefaultValueFactory = _ => d.WarmupSteps };
+        var poseScale = new Option<double>("--pose-learning-rate-scale") { Description = "the pose networks' learning rate as a multiple of --learning-rate (1: the reference; the scene recipe uses 10)", DefaultValueFactory = _ => d.PoseLearningRateScale };
         var step = new Option<int>("--scheduler-step-size") { Description = "epochs per tenfold rate decay", DefaultValueFactory = _ => d.SchedulerStepSize };
         var height = SharedOptions.Height(d.Height);
         var width = SharedOptions.Width(d.Width);
@@ -50,7 +51,7 @@ public static class TrainCommand
         command.Options.Add(named);
         command.Options.Add(dataset);
         command.Options.Add(sceneIntrinsics);
-        foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, step, bestMetric, height, width,
+        foreach (var o in new Option[] { data, splitDir, logDir, modelName, config, resume, hints, noHints, mode, epochs, batch, lr, warmup, poseScale, step, bestMetric, height, width,
                                          seed, device, pose, noPretrained, smooth, noise, workers, threads, maxSteps, valEvery, logFreq, timeLimit, initialDepth })
             command.Options.Add(o);
 
@@ -84,6 +85,7 @@ public static class TrainCommand
             if (Given(lr)) o = o with { LearningRate = pr.GetValue(lr) };
             if (Given(bestMetric)) o = o with { BestMetric = pr.GetValue(bestMetric)! };
             if (Given(warmup)) o = o with { WarmupSteps = pr.GetValue(warmup) };
+            if (Given(poseScale)) o = o with { PoseLearningRateScale = pr.GetValue(poseScale) };
             if (Given(step)) o = o with { SchedulerStepSize = pr.GetValue(step) };
             if (Given(height)) o = o with { Height = pr.GetValue(height) };
             if (Given(width)) o = o with { Width = pr.GetValue(width) };

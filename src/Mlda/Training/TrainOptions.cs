@@ -60,6 +60,13 @@ public sealed record TrainOptions
     /// small-batch CPU runs: Adam's first steps at the full rate can drive every sigmoid head to one end.
     /// </summary>
     public int WarmupSteps { get; init; }
+    /// <summary>
+    /// The pose networks' learning rate as a multiple of <see cref="LearningRate"/> (1 = one rate for all, the reference).
+    /// A deviation for short mono runs: the pose decoder's output is scaled by 0.01 (<c>pose_decoder.py</c>), so at a rate
+    /// the depth heads tolerate, the translation grows about a hundred times slower than a disparity logit and the pose
+    /// is still wrong when the budget ends (measured: see the README, "Why mode M learned slowly").
+    /// </summary>
+    public double PoseLearningRateScale { get; init; } = 1;
     public int Epochs { get; init; } = 10;
     /// <summary>Stop each epoch after this many steps (quick runs); 0 = the whole split.</summary>
     public int MaxStepsPerEpoch { get; init; }
@@ -142,6 +149,7 @@ public sealed record TrainOptions
         if (Epochs <= 0) Fail("epochs must be positive");
         if (!(LearningRate > 0)) Fail("learning rate must be positive");
         if (WarmupSteps < 0) Fail("warm-up steps must be zero or positive");
+        if (!(PoseLearningRateScale > 0) || PoseLearningRateScale > 1000) Fail($"the pose learning-rate scale must be in (0, 1000], got {PoseLearningRateScale}");
         if (!BestMetrics.Contains(BestMetric)) Fail($"bestMetric must be one of {string.Join(", ", BestMetrics)}, got '{BestMetric}'");
         if (Device is not ("cpu" or "cuda") && !Device.StartsWith("cuda:", StringComparison.Ordinal)) Fail($"device must be cpu or cuda, got '{Device}'");
         if (string.IsNullOrEmpty(DataPath)) Fail("no data path (--data)");

@@ -88,7 +88,7 @@ public sealed class Trainer : IDisposable
             _state = new TrainingState();
         }
         manual_seed(options.Seed);
-        _optimizer = optim.Adam(_nets.TrainableParameters(), options.LearningRate);
+        _optimizer = CreateOptimizer(_nets, options);
         if (resume)
         {
             _optimizer.load_state_dict(Path.Combine(last, LastCheckpoint.OptimizerFile));
@@ -111,6 +111,7 @@ public sealed class Trainer : IDisposable
         _say($"training on {_train.Count} items{Skips(_train)}, " +
              $"validating on {_val?.Count ?? 0}; mode {_o.Mode}{(_o.UsesHints ? " + hints" : "")}, {_o.Width}x{_o.Height}, " +
              $"{stepsPerEpoch} steps per epoch, {_o.Epochs} epochs" +
+             (_o.PoseLearningRateScale != 1 && _o.UsesTemporal ? $", pose networks at {_o.PoseLearningRateScale:G3}x the learning rate" : "") +
              (_state.GlobalStep > 0 ? $"; resuming at epoch {_state.Epoch + 1}, step {_state.GlobalStep}" : ""));
         var photometricHistory = new List<double>();
         ValidationResult? lastVal = null;
@@ -253,9 +254,23 @@ public sealed class Trainer : IDisposable
 
     static string ConsoleTime(double s) => TimeSpan.FromSeconds(s).ToString(@"h\:mm\:ss");
 
+    /// <summary>
+    /// Adam over all networks (<c>trainer.py</c>); with a pose learning-rate scale other than 1 the pose networks form a
+    /// second parameter group (one group otherwise, so runs saved before the option existed resume as they were).
+    /// </summary>
+    public static Adam CreateOptimizer(MldaNetworks nets, TrainOptions o)
+    {
+        if (o.PoseLearningRateScale == 1 || !o.UsesTemporal) return optim.Adam(nets.TrainableParameters(), o.LearningRate);
+        var depth = nets.Encoder.parameters().Concat(nets.Depth.parameters()).ToList();
+        var pose = nets.PoseEncoder.Module.parameters().Concat(nets.Pose.parameters()).ToList();
+        return optim.Adam([new Adam.ParamGroup(depth, o.LearningRate), new Adam.ParamGroup(pose, o.LearningRate * o.PoseLearningRateScale)], o.LearningRate);
+    }
+
+    /// <summary>Sets the depth networks' rate to <paramref name="lr"/> and the pose group's, where there is one, to its multiple.</summary>
     void SetLearningRate(double lr)
     {
-        foreach (var g in _optimizer.ParamGroups) g.LearningRate = lr;
+        var groups = _optimizer.ParamGroups.ToList();
+        for (int i = 0; i < groups.Count; i++) groups[i].LearningRate = i == 0 ? lr : lr * _o.PoseLearningRateScale;
     }
 
     void RecoverFromDivergence(int run)

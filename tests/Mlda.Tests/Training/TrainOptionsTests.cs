@@ -83,4 +83,32 @@ public class TrainOptionsTests
         Assert.Throws<InputException>(() => (ok with { Mode = "M", HintPath = "h" }).Validate());
         Assert.Throws<InputException>(() => (ok with { Width = 300 }).Validate());
     }
+
+    [Theory]
+    [InlineData("M", 10.0, 2)]
+    [InlineData("MS", 10.0, 2)]
+    [InlineData("M", 1.0, 1)]   // one group, as before the option existed: older runs resume unchanged
+    [InlineData("S", 10.0, 1)]  // no pose networks
+    public void The_pose_networks_get_their_own_rate_only_when_it_differs(string mode, double scale, int groups)
+    {
+        var o = new TrainOptions { Mode = mode, Height = 64, Width = 128, LearningRate = 5e-5, PoseLearningRateScale = scale, PoseEncoder = PoseEncoderKind.Light };
+        using var nets = MldaNetworks.Create(o.ToModelOptions(), imageNetPretrained: false, seed: 0, withPose: o.UsesTemporal);
+        using var adam = Trainer.CreateOptimizer(nets, o);
+        var g = adam.ParamGroups.Cast<TorchSharp.Modules.Adam.ParamGroup>().ToList();
+        Assert.Equal(groups, g.Count);
+        Assert.Equal(5e-5, g[0].LearningRate, 12);
+        Assert.Equal(nets.TrainableParameters().Count(), g.Sum(x => x.Parameters.Count()));
+        if (groups == 2)
+        {
+            Assert.Equal(5e-4, g[1].LearningRate, 12);
+            Assert.Equal(nets.PoseEncoder.Module.parameters().Count() + nets.Pose.parameters().Count(), g[1].Parameters.Count());
+        }
+    }
+
+    [Fact]
+    public void A_pose_rate_scale_that_is_not_positive_is_refused()
+    {
+        var o = new TrainOptions { DataPath = "d", LogDir = "l", PoseLearningRateScale = 0 };
+        Assert.Contains("pose learning-rate scale", Assert.Throws<InputException>(() => o.Validate()).Message);
+    }
 }
