@@ -22,9 +22,10 @@ public static class BenchServe
         var seconds = new Option<double>("--seconds") { Description = "length of the load", DefaultValueFactory = _ => defaults.Seconds };
         var image = new Option<string?>("--image") { Description = "JPEG or PNG to send (default: the page's synthetic example)" };
         var format = new Option<string>("--format") { Description = $"answer format ({DepthFormats.Choices})", DefaultValueFactory = _ => defaults.Format };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads of the server and of the comparison (0: one per physical core)", DefaultValueFactory = _ => 0 };
+        var threads = SharedOptions.Threads("ONNX Runtime intra-op threads of each of the server's runs (0: one per physical core)");
+        var parallelRuns = SharedOptions.ParallelRuns();
         var command = new Command("serve", "load test of mlda serve on loopback: throughput, p50/p99 latency, errors, server memory before/after");
-        foreach (var o in new Option[] { modelDir, url, clients, seconds, image, format, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { modelDir, url, clients, seconds, image, format, threads, parallelRuns }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             var options = new ServeBenchmarkOptions(pr.GetValue(clients), pr.GetValue(seconds), pr.GetValue(format)!);
@@ -41,9 +42,14 @@ public static class BenchServe
             // The model alone is timed before the load and again after it: these shared machines drift by tens of
             // percent within minutes, so one figure taken after the load alone is not a fair yardstick.
             double compare = Math.Min(options.Seconds, 10);
+            // The yardstick has the server's threads in all, in one caller: --threads 1 --parallel-runs 2 is compared with
+            // ONNX Runtime at 2 threads, never with a single thread.
+            int runs = pr.GetValue(parallelRuns), perRun = pr.GetValue(threads);
+            if (runs < 1 || runs > options.Clients) throw new InputException(null, $"--parallel-runs must be between 1 and --clients ({options.Clients}), got {runs}");
+            int yardstickThreads = perRun == 0 ? 0 : perRun * runs;
             double? modelBefore = null;
             if (pr.GetValue(modelDir) is { } exportDir)
-                using (var service = DepthService.Load(exportDir, pr.GetValue(threads)))
+                using (var service = DepthService.Load(exportDir, yardstickThreads))
                     modelBefore = ServeBenchmark.ModelBatchOneRate(service.Model, compare, ct);
 
             Process? server = null;
@@ -55,7 +61,7 @@ public static class BenchServe
                     baseUrl = new Uri(pr.GetValue(url)!.TrimEnd('/') + "/");
                     if (!baseUrl.IsLoopback) throw new InputException(null, $"--url {baseUrl}: only loopback addresses are load-tested");
                 }
-                else (server, baseUrl) = StartServer(dir, options.Clients, pr.GetValue(threads));
+                else (server, baseUrl) = StartServer(dir, options.Clients, perRun, runs);
                 using var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(120) };
                 var r = ServeBenchmark.RunAsync(client, bytes, contentType, options, new ConsoleProgress(), ct).GetAwaiter().GetResult();
                 var inv = CultureInfo.InvariantCulture;
@@ -69,11 +75,11 @@ public static class BenchServe
                     StopServer(server);
                     server = null;
                     // The server is gone: the comparison has the machine to itself, as the server had.
-                    using var service = DepthService.Load(dir!, pr.GetValue(threads));
+                    using var service = DepthService.Load(dir!, yardstickThreads);
                     var modelAfter = ServeBenchmark.ModelBatchOneRate(service.Model, compare, ct);
                     var pipeline = ServeBenchmark.PipelineRate(service, bytes, DepthFormats.Parse(options.Format), compare, ct);
                     double model = (modelBefore!.Value + modelAfter) / 2;
-                    Console.WriteLine($"same threads, one caller, no HTTP: ONNX Runtime batch 1 {modelBefore.Value.ToString("F2", inv)} img/s before the load, " +
+                    Console.WriteLine($"the server's threads in all ({(yardstickThreads == 0 ? "one per physical core" : yardstickThreads)}), one caller, no HTTP: ONNX Runtime batch 1 {modelBefore.Value.ToString("F2", inv)} img/s before the load, " +
                                       $"{modelAfter.ToString("F2", inv)} after (mlda bench's figure); whole infer path on this image {pipeline.ToString("F2", inv)} img/s");
                     Console.WriteLine($"server throughput / ONNX Runtime batch 1 (mean of before and after): {(r.RequestsPerSecond / model).ToString("F2", inv)}; " +
                                       $"/ infer path: {(r.RequestsPerSecond / pipeline).ToString("F2", inv)}");
@@ -91,11 +97,11 @@ public static class BenchServe
     static string Megabytes(double? mb) => mb is double v ? v.ToString("F0", CultureInfo.InvariantCulture) + " MiB" : "not reported";
 
     /// <summary><c>mlda serve</c> as a child process on 127.0.0.1 port 0; returns once it prints where it listens.</summary>
-    static (Process, Uri) StartServer(string modelDir, int clients, int threads)
+    static (Process, Uri) StartServer(string modelDir, int clients, int threads, int parallelRuns)
     {
         var dll = typeof(BenchServe).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "serve", "--model", modelDir, "--urls", "http://127.0.0.1:0", "--max-concurrency", clients.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { dll, "serve", "--model", modelDir, "--urls", "http://127.0.0.1:0", "--max-concurrency", clients.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture), "--parallel-runs", parallelRuns.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start mlda serve");
         var errors = p.StandardError.ReadToEndAsync();

@@ -41,6 +41,15 @@ static class SharedOptions
     public static Option<int> Threads(string description, int defaultValue = 0) =>
         new("--threads") { Description = description, DefaultValueFactory = _ => defaultValue };
 
+    /// <summary><c>--parallel-runs</c>: ONNX Runtime runs a server lets through at once, each with <c>--threads</c> threads.</summary>
+    public static Option<int> ParallelRuns(int defaultValue = 1) =>
+        new("--parallel-runs")
+        {
+            Description = "model runs at once on the shared session, each with --threads threads (1: one run on every core, the lowest latency; " +
+                          "for throughput, one single-threaded run per core: --threads 1 --parallel-runs <cores>)",
+            DefaultValueFactory = _ => defaultValue,
+        };
+
     /// <summary><c>--precision</c>: which graph of an export ONNX Runtime runs.</summary>
     public static Option<string> Precision()
     {

@@ -250,6 +250,46 @@ public class DepthApiTests : IClassFixture<ServedModel>
         Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", dir["missing"]]).Invoke());
         Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--max-concurrency", "0"]).Invoke());
         Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--urls", "ftp://x"]).Invoke());
+        Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--parallel-runs", "0"]).Invoke());
+        Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--max-concurrency", "2", "--parallel-runs", "3"]).Invoke());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_service_lets_parallel_runs_model_runs_through_at_once_and_no_more(int runs)
+    {
+        using var model = new CountingModel();
+        using var service = new DepthService(model, new DepthScaling(), "{}", TrainingMode.Mono, parallelRuns: runs);
+        using var image = new Mat(64, 192, MatType.CV_8UC3, Scalar.All(128));
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() => service.Predict(image))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Equal(4, model.Runs);
+        Assert.Equal(runs, model.MostAtOnce);
+    }
+
+    /// <summary>Counts the runs inside it at once; each takes 150 ms, so requests started together overlap.</summary>
+    sealed class CountingModel : IDisparityModel
+    {
+        readonly FakeDisparityModel _inner = new();
+        int _inside, _most, _runs;
+        public int MostAtOnce => _most;
+        public int Runs => _runs;
+        public int Height => _inner.Height;
+        public int Width => _inner.Width;
+
+        public float[] PredictDisparity(float[] images, int batch)
+        {
+            int now = Interlocked.Increment(ref _inside);
+            lock (_inner) _most = Math.Max(_most, now);
+            Thread.Sleep(150);
+            Interlocked.Decrement(ref _inside);
+            Interlocked.Increment(ref _runs);
+            return _inner.PredictDisparity(images, batch);
+        }
+
+        public void Dispose() { }
     }
 
     /// <summary>A model that holds its caller until released (to have a request in flight on demand).</summary>
