@@ -48,6 +48,11 @@ public sealed class OnnxDepthModel : IDisparityModel
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         if (options.OptimizedModelPath is string optimized) so.OptimizedModelFilePath = optimized;
+        if (options.ProfilePrefix is string profile)
+        {
+            so.EnableProfiling = true;
+            so.ProfileOutputPathPrefix = profile;
+        }
         InferenceSession session;
         try
         {
@@ -83,6 +88,9 @@ public sealed class OnnxDepthModel : IDisparityModel
         using var outputs = _session.Run(_run, [Manifest.InputName], [input], [Manifest.OutputName]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
+
+    /// <summary>Stops ONNX Runtime's profiler (<see cref="RuntimeOptions.ProfilePrefix"/>) and returns the path of its JSON trace.</summary>
+    public string EndProfiling() => _session.EndProfiling();
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 

@@ -25,11 +25,14 @@ public static class BenchInfer
         var int8 = new Option<bool>("--int8") { Description = "time ONNX Runtime fp32 against the calibrated int8 graph (needs --calibration)" };
         var calibration = new Option<string?>("--calibration") { Description = "images for the int8 calibration (with --int8)" };
         var calibrationCount = new Option<int>("--calibration-count") { Description = "use the first N calibration images", DefaultValueFactory = _ => 64 };
+        var profile = new Option<int>("--profile") { Description = "with --int8: afterwards, N batch-1 runs of each graph under ONNX Runtime's profiler, and a table of the time per operator type", DefaultValueFactory = _ => 0 };
         var command = new Command("infer", "TorchSharp eager vs ONNX Runtime (or, with --int8, ONNX Runtime fp32 vs int8): latency, throughput, memory of the encoder + depth decoder");
-        foreach (var o in new Option[] { weights, height, width, runs, throughputBatch, ortThreads, threads, int8, calibration, calibrationCount }) command.Options.Add(o);
+        foreach (var o in new Option[] { weights, height, width, runs, throughputBatch, ortThreads, threads, int8, calibration, calibrationCount, profile }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
         {
             if (pr.GetValue(runs) < 1 || pr.GetValue(throughputBatch) < 1) throw new InputException(null, "--runs and --throughput-batch must be at least 1");
+            if (pr.GetValue(profile) < 0) throw new InputException(null, "--profile must be 0 (off) or a number of runs");
+            if (pr.GetValue(profile) > 0 && !pr.GetValue(int8)) throw new InputException(null, "--profile compares the fp32 and int8 graphs: give it with --int8");
             if (pr.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(pr.GetValue(threads));
             Int8ExportOptions? int8Options = pr.GetValue(int8)
                 ? new Int8ExportOptions(pr.GetValue(calibration) ?? throw new InputException(null, "--int8 needs --calibration IMAGES"), pr.GetValue(calibrationCount))
@@ -50,7 +53,7 @@ public static class BenchInfer
             }
             using (nets)
             {
-                if (int8Options is not null) return Precision(nets, source, int8Options, pr.GetValue(runs), pr.GetValue(throughputBatch), pr.GetValue(ortThreads), ct);
+                if (int8Options is not null) return Precision(nets, source, int8Options, pr.GetValue(runs), pr.GetValue(throughputBatch), pr.GetValue(ortThreads), pr.GetValue(profile), ct);
                 var r = InferenceBenchmark.Run(nets, pr.GetValue(runs), pr.GetValue(throughputBatch), 3,
                     new RuntimeOptions(IntraOpThreads: pr.GetValue(ortThreads)), new ConsoleProgress(), ct);
                 var inv = CultureInfo.InvariantCulture;
@@ -65,15 +68,28 @@ public static class BenchInfer
     }
 
     /// <summary>ONNX Runtime fp32 against int8; the last line is the ratio.</summary>
-    static int Precision(MldaNetworks nets, string source, Int8ExportOptions int8, int runs, int throughputBatch, int ortThreads, CancellationToken ct)
+    static int Precision(MldaNetworks nets, string source, Int8ExportOptions int8, int runs, int throughputBatch, int ortThreads, int profileRuns, CancellationToken ct)
     {
-        var r = InferenceBenchmark.RunInt8(nets, int8, runs, throughputBatch, 3, new RuntimeOptions(IntraOpThreads: ortThreads), new ConsoleProgress(), ct);
+        var r = InferenceBenchmark.RunInt8(nets, int8, runs, throughputBatch, 3, new RuntimeOptions(IntraOpThreads: ortThreads), new ConsoleProgress(), ct, profileRuns);
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"MLDA-Net at {r.Width}x{r.Height} ({source}), {2.0 * r.MacsPerImage / 1e9:F1} GFLOP per image, int8 calibrated on {r.CalibrationImages} images, " +
                           $"{Environment.ProcessorCount} logical cores, ONNX Runtime {(ortThreads == 0 ? "default" : ortThreads.ToString(inv))} threads; batch-1 runs interleaved");
         PrintTimings(r.Fp32, r.Int8);
+        if (r.Fp32Profile is { } pf && r.Int8Profile is { } pq) PrintProfile(pf, pq, profileRuns);
         Console.WriteLine($"int8/fp32 latency ratio {r.LatencyRatio.ToString("F2", inv)}");
         return 0;
+    }
+
+    /// <summary>The two graphs' time by operator type, largest first, with each graph's total (the profiler's own sum of kernels).</summary>
+    static void PrintProfile(IReadOnlyList<OperatorTime> fp32, IReadOnlyList<OperatorTime> int8, int runs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"ONNX Runtime profile, ms per batch-1 run by operator type (mean of {runs} profiled runs each; nodes per run in brackets):");
+        Console.WriteLine($"{"fp32 graph",-36}{"int8 graph",-36}");
+        string Cell(OperatorTime? t) => t is null ? "" : $"{t.OpType,-22}{t.MillisecondsPerRun.ToString("F1", inv),8} ({t.NodesPerRun.ToString("F0", inv)})";
+        for (int i = 0; i < Math.Max(fp32.Count, int8.Count); i++)
+            Console.WriteLine($"{Cell(i < fp32.Count ? fp32[i] : null),-36}{Cell(i < int8.Count ? int8[i] : null),-36}");
+        Console.WriteLine($"{"total",-22}{fp32.Sum(t => t.MillisecondsPerRun).ToString("F1", inv),8}      {"total",-22}{int8.Sum(t => t.MillisecondsPerRun).ToString("F1", inv),8}");
     }
 
     /// <summary>One row per engine: latency, throughput, memory, GFLOP/s.</summary>

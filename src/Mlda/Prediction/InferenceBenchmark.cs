@@ -28,7 +28,10 @@ public sealed record InferenceBenchmarkResult(int Height, int Width, long MacsPe
 }
 
 /// <summary>The float32 and the calibrated int8 graph of one export in ONNX Runtime, measured in the same process.</summary>
-public sealed record PrecisionBenchmarkResult(int Height, int Width, long MacsPerImage, int CalibrationImages, EngineTiming Fp32, EngineTiming Int8)
+/// <param name="Fp32Profile">with profiling: the fp32 graph's time per operator type (ONNX Runtime's profiler, separate runs)</param>
+/// <param name="Int8Profile">the same for the int8 graph</param>
+public sealed record PrecisionBenchmarkResult(int Height, int Width, long MacsPerImage, int CalibrationImages, EngineTiming Fp32, EngineTiming Int8,
+                                              IReadOnlyList<OperatorTime>? Fp32Profile = null, IReadOnlyList<OperatorTime>? Int8Profile = null)
 {
     /// <summary>int8 latency over fp32 latency (batch 1, medians of interleaved runs): below 1 means int8 is faster.</summary>
     public double LatencyRatio => Int8.LatencyMedianSeconds / Fp32.LatencyMedianSeconds;
@@ -80,8 +83,10 @@ public static class InferenceBenchmark
     /// <paramref name="int8"/>'s images. Batch-1 runs alternate between the two graphs, so that a shared machine's
     /// changing load falls on both alike; GFLOP/s counts the float network's MACs for both.
     /// </summary>
+    /// <param name="profileRuns">afterwards, this many batch-1 runs of each graph under ONNX Runtime's profiler (0: none), in
+    /// sessions of their own so that the profiler's overhead stays out of the timings</param>
     public static PrecisionBenchmarkResult RunInt8(MldaNetworks nets, Int8ExportOptions int8, int latencyRuns = 20, int throughputBatch = 8, int throughputRuns = 3,
-        RuntimeOptions? runtime = null, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default)
+        RuntimeOptions? runtime = null, IProgress<ProgressUpdate>? progress = null, CancellationToken ct = default, int profileRuns = 0)
     {
         nets.Eval();
         int h = nets.Options.Height, w = nets.Options.Width;
@@ -102,8 +107,29 @@ public static class InferenceBenchmark
             }
             var fp32Timing = Throughput("ONNX Runtime fp32", fp32.PredictDisparity, tf, h, w, macs, throughputBatch, throughputRuns, progress, ct);
             var int8Timing = Throughput("ONNX Runtime int8", q.PredictDisparity, tq, h, w, macs, throughputBatch, throughputRuns, progress, ct);
-            return new PrecisionBenchmarkResult(h, w, macs, int8.Files().Count, fp32Timing, int8Timing);
+            var result = new PrecisionBenchmarkResult(h, w, macs, int8.Files().Count, fp32Timing, int8Timing);
+            if (profileRuns == 0) return result;
+            return result with
+            {
+                Fp32Profile = Profile(dir, Core.Prediction.ModelPrecision.Fp32, runtime, one, profileRuns, progress, ct),
+                Int8Profile = Profile(dir, Core.Prediction.ModelPrecision.Int8, runtime, one, profileRuns, progress, ct),
+            };
         });
+    }
+
+    /// <summary>Time per operator type, averaged over <paramref name="runs"/> batch-1 runs of a fresh session (its first run, which allocates, included).</summary>
+    static IReadOnlyList<OperatorTime> Profile(string dir, Core.Prediction.ModelPrecision precision, RuntimeOptions? runtime, float[] image, int runs,
+        IProgress<ProgressUpdate>? progress, CancellationToken ct)
+    {
+        var prefix = Path.Combine(dir, $"profile-{precision}".ToLowerInvariant());
+        using var model = OnnxDepthModel.Load(dir, (runtime ?? new RuntimeOptions()) with { ProfilePrefix = prefix }, precision);
+        for (int i = 0; i < runs; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            model.PredictDisparity(image, 1);
+            progress?.Report(new ProgressUpdate($"profile {precision}", i + 1, runs));
+        }
+        return OperatorProfile.Summarise(model.EndProfiling(), runs);
     }
 
     static double Time(Action run)
