@@ -2,7 +2,10 @@ using Microsoft.ML.OnnxRuntime;
 using Mlda.Core.Prediction;
 using Mlda.Networks;
 using Mlda.Prediction;
+using Mlda.Interop;
 using Mlda.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Mlda.Export;
 
@@ -14,6 +17,14 @@ public sealed record VerificationResult(string Input, int Batch, double FusedMax
 
 /// <summary>int8 against float32: largest disparity difference, largest depth difference (manifest units) and largest relative depth difference.</summary>
 public sealed record Int8Comparison(string Input, int Batch, double DisparityMaxAbsDiff, double DepthMaxAbsDiff, double DepthMaxRelativeDiff);
+
+/// <summary>
+/// ONNX Runtime and TorchSharp's float32 networks, each against the same networks run in float64 (the exact answer
+/// up to float64 rounding): how far from it each float32 engine is. Where the networks amplify rounding, the two float32
+/// engines can differ from each other by more than either differs from the exact result's neighbourhood suggests; this
+/// says whether the export is any further from the exact answer than TorchSharp itself.
+/// </summary>
+public sealed record Float64Comparison(string Input, int Batch, double OnnxMaxAbsDiff, double TorchFloat32MaxAbsDiff);
 
 /// <summary>
 /// Runs the exported graphs in ONNX Runtime against the TorchSharp networks on the same batches. Batches are
@@ -54,6 +65,36 @@ public static class ExportVerifier
         return new VerificationResult(label, batch, MaxAbsDiff(expected, fusedOut), MaxAbsDiff(expected, splitOut));
     }
 
+    /// <summary>The fused graph and TorchSharp's float32 networks against a float64 copy of the networks, on one batch.</summary>
+    public static Float64Comparison CompareWithFloat64(MldaNetworks nets, string exportDir, string label, float[] images, int batch, RuntimeOptions? runtime = null)
+    {
+        using var torchModel = new TorchDisparityModel(nets, ownsNetworks: false);
+        var torch32 = torchModel.PredictDisparity(images, batch);
+        using var onnx = OnnxDepthModel.Load(exportDir, runtime);
+        var ort = onnx.PredictDisparity(images, batch);
+        var exact = Float64Disparity(nets, images, batch);
+        return new Float64Comparison(label, batch, MaxAbsDiff(exact, ort), MaxAbsDiff(exact, torch32));
+    }
+
+    /// <summary>The scale-0 disparity of a float64 copy of the encoder and depth decoder (<paramref name="nets"/> are left as they are).</summary>
+    public static double[] Float64Disparity(MldaNetworks nets, float[] images, int batch)
+    {
+        using var noGc = new NoGcRegion(); // TorchSharp temporaries must outlive their native calls
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var copy = MldaNetworks.CreateForLoading(nets.Options, withPose: false);
+        var source = nets.Named().ToDictionary(n => n.Name, n => n.Module);
+        foreach (var (name, module) in copy.Named())
+        {
+            module.load_state_dict(source[name].state_dict());
+            module.to(ScalarType.Float64);
+            module.eval();
+        }
+        var x = tensor(images, [batch, 3, nets.Options.Height, nets.Options.Width]).to_type(ScalarType.Float64);
+        var disp = copy.Depth.call(copy.Encoder.call(x))[0];
+        return disp.contiguous().data<double>().ToArray();
+    }
+
     /// <summary>
     /// The int8 graph against the float32 graph of the same folder, both in ONNX Runtime on the same batch: the
     /// largest disparity difference, and the largest depth difference in the manifest's units (metres for stereo training).
@@ -87,6 +128,14 @@ public static class ExportVerifier
         using var features = encoder.Run(run, [OnnxExporter.ImageInput], [input], featureNames);
         using var disps = depth.Run(run, featureNames, features.ToList(), [OnnxExporter.DispName(0)]);
         return disps[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    public static double MaxAbsDiff(double[] exact, float[] b)
+    {
+        if (exact.Length != b.Length) throw new ArgumentException($"{exact.Length} vs {b.Length} values");
+        double max = 0;
+        for (int i = 0; i < exact.Length; i++) max = Math.Max(max, Math.Abs(exact[i] - b[i]));
+        return max;
     }
 
     public static double MaxAbsDiff(float[] a, float[] b)

@@ -6,7 +6,8 @@ namespace Mlda.Networks;
 
 /// <summary>
 /// The attention-weighted fast guided filter (reference <c>FastGuidedFilter_attention</c>, r = 2, eps = 0.01),
-/// computed in float64 as the reference does, output cast back to float32.
+/// computed in float64 as the reference does, output cast back to the input's type (float32 in the networks; float64 when
+/// the whole network runs in float64 as the export's exact reference).
 /// Deviation: the reference's box filter is cumsum-and-difference (the source of the Paddle 2.3 cumsum trouble);
 /// here the window mean box(x)/N is an average pool that excludes the padding, which is the same truncated window
 /// sum divided by the in-image count, exactly and at any size.
@@ -33,7 +34,7 @@ public static class AttentionGuidedFilter
 
     /// <summary>
     /// lowX: [B,C,h,w] (half-resolution copy of the high-res features), lowY: [B,C,h,w] (low-res decoder features),
-    /// highX: [B,C,2h,2w], attention: [B,1,h,w]. Returns [B,C,2h,2w] float32.
+    /// highX: [B,C,2h,2w], attention: [B,1,h,w]. Returns [B,C,2h,2w] of highX's type.
     /// </summary>
     public static Tensor Apply(Tensor lowX, Tensor lowY, Tensor highX, Tensor attention)
     {
@@ -57,6 +58,6 @@ public static class AttentionGuidedFilter
         long[] size = [hr.shape[2], hr.shape[3]];
         var upGain = functional.interpolate(BoxMean(gain), size, mode: InterpolationMode.Bilinear, align_corners: false);
         var upOffset = functional.interpolate(BoxMean(offset), size, mode: InterpolationMode.Bilinear, align_corners: false);
-        return (upGain * hr + upOffset).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        return (upGain * hr + upOffset).to_type(highX.dtype).MoveToOuterDisposeScope();
     }
 }
