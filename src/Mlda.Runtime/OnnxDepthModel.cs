@@ -50,8 +50,8 @@ public sealed class OnnxDepthModel : IDisparityModel
         if (options.OptimizedModelPath is string optimized) so.OptimizedModelFilePath = optimized;
         if (options.ProfilePrefix is string profile)
         {
+            so.ProfileOutputPathPrefix = profile;   // first: the EnableProfiling setter passes the prefix set so far
             so.EnableProfiling = true;
-            so.ProfileOutputPathPrefix = profile;
         }
         InferenceSession session;
         try
