@@ -22,8 +22,9 @@ public static class BenchServe
         var seconds = new Option<double>("--seconds") { Description = "length of the load", DefaultValueFactory = _ => defaults.Seconds };
         var image = new Option<string?>("--image") { Description = "JPEG or PNG to send (default: the page's synthetic example)" };
         var format = new Option<string>("--format") { Description = $"answer format ({DepthFormats.Choices})", DefaultValueFactory = _ => defaults.Format };
-        var threads = SharedOptions.Threads("ONNX Runtime intra-op threads of each of the server's runs (0: one per physical core)");
-        var parallelRuns = SharedOptions.ParallelRuns();
+        var serverDefaults = new ServerOptions();
+        var threads = SharedOptions.Threads("ONNX Runtime intra-op threads of each of the server's runs (0: one per physical core)", serverDefaults.Threads);
+        var parallelRuns = SharedOptions.ParallelRuns(serverDefaults.ParallelRuns);
         var command = new Command("serve", "load test of mlda serve on loopback: throughput, p50/p99 latency, errors, server memory before/after");
         foreach (var o in new Option[] { modelDir, url, clients, seconds, image, format, threads, parallelRuns }) command.Options.Add(o);
         command.SetAction(pr => CommandRunner.Run(ct =>
@@ -44,8 +45,9 @@ public static class BenchServe
             double compare = Math.Min(options.Seconds, 10);
             // The yardstick has the server's threads in all, in one caller: --threads 1 --parallel-runs 2 is compared with
             // ONNX Runtime at 2 threads, never with a single thread.
-            int runs = pr.GetValue(parallelRuns), perRun = pr.GetValue(threads);
-            if (runs < 1 || runs > options.Clients) throw new InputException(null, $"--parallel-runs must be between 1 and --clients ({options.Clients}), got {runs}");
+            var serving = new ServerOptions(MaxConcurrency: options.Clients, Threads: pr.GetValue(threads), ParallelRuns: pr.GetValue(parallelRuns));
+            serving.Validate();
+            int runs = serving.EffectiveParallelRuns, perRun = serving.Threads;
             int yardstickThreads = perRun == 0 ? 0 : perRun * runs;
             double? modelBefore = null;
             if (pr.GetValue(modelDir) is { } exportDir)
@@ -65,7 +67,7 @@ public static class BenchServe
                 using var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(120) };
                 var r = ServeBenchmark.RunAsync(client, bytes, contentType, options, new ConsoleProgress(), ct).GetAwaiter().GetResult();
                 var inv = CultureInfo.InvariantCulture;
-                Console.WriteLine($"server {baseUrl} ({(server is null ? "running" : $"pid {server.Id}, started for this run")}), {Environment.ProcessorCount} logical cores");
+                Console.WriteLine($"server {baseUrl} ({(server is null ? "running" : $"pid {server.Id}, started for this run: {runs} model run(s) at once, {(perRun == 0 ? "one thread per physical core" : $"{perRun} thread(s)")} each")}), {Environment.ProcessorCount} logical cores");
                 Console.WriteLine($"requests {r.Requests} in {r.Seconds.ToString("F1", inv)} s: {r.RequestsPerSecond.ToString("F2", inv)} req/s; " +
                                   $"latency p50 {(1000 * r.LatencyP50Seconds).ToString("F0", inv)} ms, p99 {(1000 * r.LatencyP99Seconds).ToString("F0", inv)} ms, max {(1000 * r.LatencyMaxSeconds).ToString("F0", inv)} ms");
                 Console.WriteLine($"errors {r.Errors} ({string.Join(", ", r.Outcomes.Select(o => $"{o.Key}: {o.Value}"))})");

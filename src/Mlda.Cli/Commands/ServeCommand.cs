@@ -22,7 +22,7 @@ public static class ServeCommand
         {
             var options = new ServerOptions(pr.GetValue(urls)!, pr.GetValue(concurrency), pr.GetValue(upload), pr.GetValue(threads), pr.GetValue(parallelRuns));
             options.Validate();
-            using var service = DepthService.Load(pr.GetValue(modelDir)!, options.Threads, options.ParallelRuns);
+            using var service = DepthService.Load(pr.GetValue(modelDir)!, options.Threads, options.EffectiveParallelRuns);
             var app = DepthServer.Build(service, options);
             try
             {
@@ -33,7 +33,7 @@ public static class ServeCommand
                 throw new InputException(null, $"--urls {options.Urls}: {e.Message}", inner: e);
             }
             Console.WriteLine($"mlda serve: model {Path.GetFullPath(pr.GetValue(modelDir)!)} ({service.Model.Width}x{service.Model.Height}, depth {DepthFormats.Unit(service.Scaling)}), " +
-                              $"up to {options.MaxConcurrency} requests at once, {options.ParallelRuns} model run(s) at a time with {(options.Threads == 0 ? "one thread per physical core" : $"{options.Threads} thread(s)")} each, uploads up to {options.MaxUploadMegabytes} MiB");
+                              $"up to {options.MaxConcurrency} requests at once, {options.EffectiveParallelRuns} model run(s) at a time with {(options.Threads == 0 ? "one thread per physical core" : $"{options.Threads} thread(s)")} each, uploads up to {options.MaxUploadMegabytes} MiB");
             foreach (var url in app.Urls) Console.WriteLine($"mlda serve: listening on {url}");
             Console.WriteLine("mlda serve: Ctrl-C stops");
             try

@@ -42,11 +42,11 @@ static class SharedOptions
         new("--threads") { Description = description, DefaultValueFactory = _ => defaultValue };
 
     /// <summary><c>--parallel-runs</c>: ONNX Runtime runs a server lets through at once, each with <c>--threads</c> threads.</summary>
-    public static Option<int> ParallelRuns(int defaultValue = 1) =>
+    public static Option<int> ParallelRuns(int defaultValue = 0) =>
         new("--parallel-runs")
         {
-            Description = "model runs at once on the shared session, each with --threads threads (1: one run on every core, the lowest latency; " +
-                          "for throughput, one single-threaded run per core: --threads 1 --parallel-runs <cores>)",
+            Description = "model runs at once on the shared session, each with --threads threads (0: one per logical core, with --threads 1 the " +
+                          "most throughput; --threads 0 --parallel-runs 1: one run on every core, the lowest latency for a lone request)",
             DefaultValueFactory = _ => defaultValue,
         };
 

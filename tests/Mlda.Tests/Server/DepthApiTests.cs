@@ -250,7 +250,7 @@ public class DepthApiTests : IClassFixture<ServedModel>
         Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", dir["missing"]]).Invoke());
         Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--max-concurrency", "0"]).Invoke());
         Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--urls", "ftp://x"]).Invoke());
-        Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--parallel-runs", "0"]).Invoke());
+        Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--parallel-runs", "-1"]).Invoke());
         Assert.Equal(CommandRunner.BadInput, ServeCommand.Create().Parse(["--model", _model.Export.Path, "--max-concurrency", "2", "--parallel-runs", "3"]).Invoke());
     }
 
