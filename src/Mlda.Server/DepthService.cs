@@ -48,11 +48,10 @@ public sealed class DepthService(IDisparityModel model, DepthScaling scaling, st
 
 /// <summary>
 /// Lets at most N ONNX Runtime runs through at once while the requests' decoding, resizing and encoding go on around
-/// them. With the default (one run, every core's intra-op thread) a run at batch 1 keeps the cores busy and runs
-/// started beside it only share them (measured with <c>mlda bench serve</c> at 640x192: unlimited concurrent runs took
-/// 1.1 GB and 0.74 of the batch-1 rate, one at a time 0.7 GB and 0.88). For throughput, one single-threaded run per core
-/// (<c>--threads 1 --parallel-runs 2</c> here) avoids the time a two-threaded run spends waiting for its slower thread:
-/// 15.2-15.7 against 11.6 requests/s at 192x64 with 8 clients (README).
+/// them. Runs beyond the cores only share them: with every core's threads in each run, unlimited concurrent runs took
+/// 1.1 GB and 0.74 of the batch-1 rate at 640x192, one at a time 0.7 GB and 0.88 (<c>mlda bench serve</c>). One
+/// single-threaded run per core (the server's default) also avoids the time a two-threaded run spends waiting for its
+/// slower thread: 14.3-15.7 against 11.6 requests/s at 192x64 with 8 clients (README).
 /// </summary>
 sealed class RunGate(IDisparityModel model, int runs) : IDisparityModel
 {
