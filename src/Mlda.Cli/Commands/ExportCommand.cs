@@ -74,7 +74,7 @@ public static class ExportCommand
             if (int8Options is not null && files.Count > 0)
             {
                 var q = ExportVerifier.CompareInt8(outDir, $"real ({files.Count} images)", real.AsSpan(0, 3 * h * w).ToArray(), 1);
-                Console.WriteLine($"int8 vs fp32 ({Path.GetFileName(files[0])}, batch 1): disparity {q.DisparityMaxAbsDiff:E2}, depth {q.DepthMaxAbsDiff:F3} (relative {q.DepthMaxRelativeDiff:P1})");
+                Console.WriteLine($"int8 vs fp32 ({Path.GetFileName(files[0])}, batch 1): disparity {q.DisparityMaxAbsDiff:E2}, depth {q.DepthMaxAbsDiff:F3} (relative {q.DepthMaxRelativeDiff:P1}), mean relative depth difference {q.DepthMeanRelativeDiff:P2}");
             }
             return 0;
         }));

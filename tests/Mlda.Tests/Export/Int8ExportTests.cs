@@ -96,11 +96,13 @@ public class Int8ExportTests : IClassFixture<Int8ExportTests.Int8Exported>
     }
 
     /// <summary>
-    /// Not met yet: measured 0.51 (batch 1) and 0.82 (batch 3) in disparity on this network, whose GA softmaxes are
-    /// nearly one-hot (see ExportParityTests), so 8-bit activations before them move the attention wholesale. Kept,
-    /// with its bound, as the target for the next step (keep the GA blocks' inputs in float and measure again).
+    /// Not met on any network a test can afford: 0.51 (batch 1) and 0.82 (batch 3) in disparity, a mean relative
+    /// depth difference of 108 %, on this random network; 3-33 % on 64x192 networks trained 5-50 steps, varying from
+    /// one model to the next; 2.4 % on the trained demo model, whose training takes about 5 minutes. Keeping the GA
+    /// blocks or the whole decoder in float changes none of this (README, int8). Kept with its bound for when a
+    /// trained model is available to the tests.
     /// </summary>
-    [Fact(Skip = "int8 accuracy target not reached: 0.51 disparity at batch 1 on the 64x192 test network (GA softmax)")]
+    [Fact(Skip = "int8 agreement needs a trained model: 0.51 disparity at batch 1 on the random 64x192 test network, 3-33 % mean depth on few-step models")]
     public void Int8_agrees_with_fp32_on_real_frames()
     {
         var files = Enumerable.Range(0, 3).Select(i => Path.Combine(Frames("image_02"), $"{i:D10}.png")).ToList();
@@ -111,6 +113,19 @@ public class Int8ExportTests : IClassFixture<Int8ExportTests.Int8Exported>
         Assert.True(one.DisparityMaxAbsDiff <= DisparityTolerance, $"batch 1: {one.DisparityMaxAbsDiff}");
         Assert.True(three.DisparityMaxAbsDiff <= DisparityTolerance, $"batch 3: {three.DisparityMaxAbsDiff}");
         Assert.True(one.DisparityMaxAbsDiff > 0, "int8 identical to fp32: nothing was quantised");
+    }
+
+    [Fact]
+    public void The_int8_comparison_reports_the_mean_relative_depth_difference_beside_the_largest()
+    {
+        var image = ExportVerifier.RealImages([Path.Combine(Frames("image_02"), "0000000000.png")], 64, 192);
+        var c = ExportVerifier.CompareInt8(_model.Dir.Path, "kitti", image, 1);
+        using var fp32 = OnnxDepthModel.Load(_model.Dir.Path);
+        using var int8 = OnnxDepthModel.Load(_model.Dir.Path, precision: ModelPrecision.Int8);
+        var scaling = fp32.Manifest.Scaling();
+        var mean = fp32.PredictDisparity(image, 1).Zip(int8.PredictDisparity(image, 1), (a, b) => { double da = scaling.Depth(a), db = scaling.Depth(b); return Math.Abs(da - db) / da; }).Average();
+        Assert.Equal(mean, c.DepthMeanRelativeDiff, 1e-12);
+        Assert.InRange(c.DepthMeanRelativeDiff, 1e-9, c.DepthMaxRelativeDiff);
     }
 
     [Fact]
