@@ -23,11 +23,56 @@ public static class SharedData
     }
 }
 
-/// <summary>A temporary folder removed when the test ends.</summary>
+/// <summary>
+/// A temporary folder removed when the test ends. Its name carries the test process's id, so that folders left by a
+/// run that was killed (1-2 GB each after the training and export tests) are found and removed by the next run.
+/// </summary>
 public sealed class TempDir : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlda-test-" + Guid.NewGuid().ToString("N")[..10]);
+    static TempDir() => StaleTestFolders.Sweep(System.IO.Path.GetTempPath());
+
+    public string Path { get; } = StaleTestFolders.NewPath(System.IO.Path.GetTempPath(), Guid.NewGuid().ToString("N")[..10]);
     public TempDir() => Directory.CreateDirectory(Path);
     public string this[string relative] => System.IO.Path.Combine(Path, relative);
     public void Dispose() { try { Directory.Delete(Path, true); } catch (IOException) { } }
+}
+
+/// <summary>Test folders are named <c>mlda-test-{process id}-{name}</c>; a folder whose process has ended is stale.</summary>
+public static class StaleTestFolders
+{
+    const string Prefix = "mlda-test-";
+
+    public static string NewPath(string root, string name) => Path.Combine(root, $"{Prefix}{Environment.ProcessId}-{name}");
+
+    /// <summary>Removes the test folders under <paramref name="root"/> whose process is no longer running; returns how many.</summary>
+    public static int Sweep(string root)
+    {
+        int removed = 0;
+        foreach (var dir in Directory.EnumerateDirectories(root, Prefix + "*"))
+        {
+            var rest = Path.GetFileName(dir)[Prefix.Length..];
+            var dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], out var pid) || IsRunning(pid)) continue;
+            try
+            {
+                Directory.Delete(dir, true);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

@@ -23,7 +23,7 @@ public static class RealSample
 
     static string Create()
     {
-        var root = Path.Combine(Path.GetTempPath(), "mlda-test-realsample-" + Environment.ProcessId);
+        var root = StaleTestFolders.NewPath(Path.GetTempPath(), "realsample");
         Directory.CreateDirectory(Path.Combine(root, "split"));
         var train = Enumerable.Range(0, 10).SelectMany(f => new[] { $"{Folder} {f} l", $"{Folder} {f} r" });
         File.WriteAllLines(Path.Combine(root, "split", "train_files.txt"), train);
